@@ -1,0 +1,1 @@
+"""Checks on model artifacts found in the inventory."""

@@ -1,0 +1,107 @@
+"""Loads ``stackward.yaml`` and reports every problem with the line it is on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from stackward.config.schema import ScanConfig
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file, line and problem."""
+
+
+def _node_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    """Line (1-based) of the YAML node at ``loc``, or of its deepest existing parent."""
+    node = root
+    line = None if node is None else node.start_mark.line + 1
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+                return key.start_mark.line + 1 if key is not None else line
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                return line
+            node = node.value[part]
+        else:
+            return line
+        line = node.start_mark.line + 1
+    return line
+
+
+def _unknown_key_line(root: yaml.Node | None, loc: Sequence[int | str]) -> int | None:
+    node = root
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                if getattr(key, "value", None) == part:
+                    if part == loc[-1]:
+                        return int(key.start_mark.line) + 1
+                    node = value
+                    break
+            else:
+                return None
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
+            node = node.value[part]
+        else:
+            return None
+    return None
+
+
+def parse_config(text: str, origin: str) -> ScanConfig:
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data: Any = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{origin}:{mark.line + 1}" if mark is not None else origin
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ConfigError(f"{where}: invalid YAML: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}:1: the config must be a mapping of settings")
+    try:
+        return ScanConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line = (
+                _unknown_key_line(root, loc)
+                if error["type"] == "extra_forbidden"
+                else _node_line(root, loc)
+            )
+            dotted = ".".join(str(p) for p in loc) or "(top level)"
+            message = "unknown setting" if error["type"] == "extra_forbidden" else error["msg"]
+            problems.append(f"{origin}:{line or 1}: {dotted}: {message}")
+        raise ConfigError("\n".join(problems)) from None
+
+
+def load_config(path: Path) -> ScanConfig:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config is not UTF-8 text") from None
+    config = parse_config(text, str(path))
+    # Relative paths in the config are relative to the config file.
+    base = path.resolve().parent
+    sources = config.sources.model_copy(
+        update={"paths": [p if p.is_absolute() else base / p for p in config.sources.paths]}
+    )
+    store_path = config.store.path if config.store.path.is_absolute() else base / config.store.path
+    return config.model_copy(
+        update={"sources": sources, "store": config.store.model_copy(update={"path": store_path})}
+    )

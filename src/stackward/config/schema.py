@@ -1,0 +1,100 @@
+"""The validated shape of ``stackward.yaml``. Unknown keys are errors, not ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from stackward.model import Finding, Severity
+
+DEFAULT_EXCLUDES = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".stackward")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _severity(value: object) -> Severity:
+    if isinstance(value, Severity):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("severity must be a string such as 'high'")
+    return Severity.parse(value)
+
+
+class KubernetesClusterSource(_Strict):
+    """A live cluster, read through the official client with the given kubeconfig."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    namespaces: list[str] = Field(default_factory=list)
+
+
+class Sources(_Strict):
+    paths: list[Path] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_EXCLUDES))
+    max_parse_mb: Annotated[float, Field(gt=0)] = 64.0
+    kubernetes_clusters: list[KubernetesClusterSource] = Field(default_factory=list)
+
+    @property
+    def max_parse_bytes(self) -> int:
+        return int(self.max_parse_mb * 1024 * 1024)
+
+
+class Suppression(_Strict):
+    """Hides matching findings until ``expires``; after that they come back."""
+
+    rule: str
+    asset: str = "*"
+    reason: Annotated[str, Field(min_length=3)]
+    expires: dt.date
+
+    def matches(self, finding: Finding, today: dt.date) -> bool:
+        return (
+            today <= self.expires
+            and fnmatch.fnmatchcase(finding.rule_id, self.rule)
+            and fnmatch.fnmatchcase(finding.asset_id, self.asset)
+        )
+
+
+class ChecksPolicy(_Strict):
+    disable: list[str] = Field(default_factory=list)
+    only: list[str] = Field(default_factory=list)
+
+
+class StoreSettings(_Strict):
+    path: Path = Path(".stackward/stackward.db")
+
+
+class ReportSettings(_Strict):
+    html: Path | None = None
+    json_path: Path | None = Field(default=None, alias="json")
+    sarif: Path | None = None
+    ocsf: Path | None = None
+
+
+class ScanConfig(_Strict):
+    version: int = 1
+    sources: Sources = Field(default_factory=Sources)
+    severity_threshold: Severity = Severity.LOW
+    fail_on: Severity | None = None
+    checks: ChecksPolicy = Field(default_factory=ChecksPolicy)
+    suppressions: list[Suppression] = Field(default_factory=list)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    reports: ReportSettings = Field(default_factory=ReportSettings)
+
+    @field_validator("severity_threshold", "fail_on", mode="before")
+    @classmethod
+    def _parse_severity(cls, value: object) -> Severity | None:
+        return None if value is None else _severity(value)
+
+    @field_validator("version")
+    @classmethod
+    def _known_version(cls, value: int) -> int:
+        if value != 1:
+            raise ValueError("only config version 1 is supported")
+        return value

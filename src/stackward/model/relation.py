@@ -1,0 +1,66 @@
+"""Relations: the directed edges of the inventory graph."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+
+class RelationKind(StrEnum):
+    """Edge kinds. Direction reads ``src KIND dst`` (``ingress ROUTES_TO service``)."""
+
+    CONTAINS = "CONTAINS"
+    RUNS = "RUNS"
+    SERVES = "SERVES"
+    LOADS_MODEL = "LOADS_MODEL"
+    TRAINED_ON = "TRAINED_ON"
+    READS = "READS"
+    WRITES = "WRITES"
+    DERIVED_FROM = "DERIVED_FROM"
+    CAN_ACCESS = "CAN_ACCESS"
+    EXPOSED_TO = "EXPOSED_TO"
+    ROUTES_TO = "ROUTES_TO"
+    RUNS_AS = "RUNS_AS"
+    BOUND_TO = "BOUND_TO"
+    GRANTS = "GRANTS"
+    MOUNTS = "MOUNTS"
+    SELECTS = "SELECTS"
+    ENCRYPTED_BY = "ENCRYPTED_BY"
+    LOGS_TO = "LOGS_TO"
+    DEFINED_IN = "DEFINED_IN"
+    REFERENCES = "REFERENCES"
+
+
+ATTACK_TRAVERSABLE: frozenset[RelationKind] = frozenset(
+    {
+        RelationKind.EXPOSED_TO,
+        RelationKind.ROUTES_TO,
+        RelationKind.SERVES,
+        RelationKind.RUNS,
+        RelationKind.RUNS_AS,
+        RelationKind.BOUND_TO,
+        RelationKind.GRANTS,
+        RelationKind.CAN_ACCESS,
+        RelationKind.MOUNTS,
+        RelationKind.LOADS_MODEL,
+        RelationKind.READS,
+        RelationKind.WRITES,
+        RelationKind.TRAINED_ON,
+        RelationKind.CONTAINS,
+    }
+)
+"""Edges an attacker who controls ``src`` can follow to reach ``dst``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    src: str
+    dst: str
+    kind: RelationKind
+    properties: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "properties", MappingProxyType(dict(self.properties)))

@@ -1,0 +1,69 @@
+"""The store contract. SQLite implements it today; a PostgreSQL backend implements the same."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from stackward.model import Finding, Severity
+from stackward.scan.result import ScanResult
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened, migrated or written."""
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    SUPPRESSED = "suppressed"
+
+
+@dataclass(frozen=True, slots=True)
+class ScanRecord:
+    id: int
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    scope: str
+    partial: bool
+    asset_count: int
+    relation_count: int
+    finding_count: int
+    skipped_count: int
+    new_count: int = 0
+    resolved_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredFinding:
+    fingerprint: str
+    rule_id: str
+    asset_id: str
+    severity: Severity
+    title: str
+    status: FindingStatus
+    first_seen: dt.datetime
+    last_seen: dt.datetime
+    resolved_at: dt.datetime | None
+    risk_score: float
+
+
+class Store(Protocol):
+    def record_scan(self, result: ScanResult) -> ScanRecord:
+        """Write one scan and update every finding's lifecycle in its scope."""
+        ...
+
+    def scans(self, limit: int = 50) -> Sequence[ScanRecord]: ...
+
+    def findings(
+        self, status: FindingStatus | None = None, scope: str | None = None
+    ) -> Sequence[StoredFinding]: ...
+
+    def finding_history(self, findings: Sequence[Finding]) -> dict[str, dt.datetime]:
+        """First-seen time of each given finding's fingerprint that the store knows."""
+        ...
+
+    def close(self) -> None: ...
