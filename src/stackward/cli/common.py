@@ -17,7 +17,7 @@ err_console = Console(stderr=True)
 
 
 def fail(message: str, code: int = USAGE_OR_CONFIG_ERROR) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Annotated
 
@@ -58,9 +59,11 @@ def scan(
     if not no_store:
         _record(result, cfg.store.path)
     reporters = load_reporters()
-    console = Console()
     if output_format == "console":
-        print_findings(console if output is None else Console(file=output.open("w")), result)
+        if output is None:
+            print_findings(Console(), result)
+        else:
+            _write(output, _console_text(result))
     else:
         _emit(reporters[output_format].render(result), output)
     extra = {
@@ -75,9 +78,15 @@ def scan(
         if name not in reporters:
             raise fail(f"output format {name} is not available")
         _write(path, reporters[name].render(result))
-        err_console.print(f"wrote {name} report to {path}", highlight=False)
+        err_console.print(f"wrote {name} report to {path}", highlight=False, soft_wrap=True)
     failing = threshold is not None and any(f.severity >= threshold for f in result.findings)
     raise typer.Exit(scan_exit_code(result.partial, failing))
+
+
+def _console_text(result: ScanResult) -> str:
+    console = Console(record=True, width=140, file=io.StringIO())
+    print_findings(console, result)
+    return console.export_text()
 
 
 def _record(result: ScanResult, path: Path) -> None:
@@ -93,6 +102,7 @@ def _record(result: ScanResult, path: Path) -> None:
         f"scan #{record.id} stored in {path}: {record.new_count} new, "
         f"{record.resolved_count} resolved since the last scan of this scope",
         highlight=False,
+        soft_wrap=True,
     )
 
 
