@@ -109,11 +109,11 @@ def test_suppression_hides_finding_until_expiry(tmp_path: Path) -> None:
         "suppressions:\n  - rule: SW-MODEL-001\n    reason: legacy model, replaced next sprint\n"
         "    expires: 2999-01-01\n"
     )
-    code, out = _scan("--config", str(config), "--no-store", "--format", "json", str(tmp_path))
+    _, out = _scan("--config", str(config), "--no-store", "--format", "json", str(tmp_path))
     doc = json.loads(out)
     assert doc["findings"] == [] and doc["summary"]["suppressed"] == 1
     config.write_text(config.read_text().replace("2999-01-01", "2001-01-01"))
-    code, out = _scan("--config", str(config), "--no-store", "--format", "json", str(tmp_path))
+    _, out = _scan("--config", str(config), "--no-store", "--format", "json", str(tmp_path))
     assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["SW-MODEL-001"]
 
 
