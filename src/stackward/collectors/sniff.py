@@ -6,10 +6,14 @@ Model artifacts are recognised by magic bytes and archive layout, so a pickle re
 
 from __future__ import annotations
 
+import errno
+import os
 import re
-import zipfile
+import stat
+import struct
 from enum import StrEnum
 from pathlib import Path
+from typing import BinaryIO
 
 HEAD_BYTES = 8192
 
@@ -99,13 +103,96 @@ _LOG_EXT = {".log"}
 _K8S_MARKERS = re.compile(rb"^\s*[\"']?apiVersion[\"']?\s*:", re.MULTILINE)
 _K8S_KIND = re.compile(rb"^\s*[\"']?kind[\"']?\s*:", re.MULTILINE)
 _HELM_TEMPLATE = re.compile(rb"\{\{-?\s")
+_JUPYTER_CONFIG = re.compile(r"^jupyter_(?:server|notebook|lab)_config\.(?:py|json)$")
 
 
-def _zip_layout(path: Path) -> str | None:
+_EOCD = struct.Struct("<4s4H2LH")
+_ZIP64_LOCATOR = struct.Struct("<4sLQL")
+_ZIP64_EOCD = struct.Struct("<4sQ2H2L4Q")
+_CENTRAL_HEADER = struct.Struct("<4s6H3L5H2L")
+_PICKLED_MEMBER = (".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".joblib", ".dill")
+MAX_ZIP_NAMES = 5000
+MAX_CENTRAL_DIRECTORY_BYTES = 8 * 1024 * 1024
+"""Listing an archive reads at most this much of its central directory, whatever it claims."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open ``path`` for binary reading, but only if it is a regular file.
+
+    The open never blocks: a file swapped for a FIFO after the walk stat'ed it would
+    otherwise hang the scan waiting for a writer. Anything that is not a regular file
+    raises :class:`OSError` like any other unreadable file.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()[:5000]
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _zip_directory_span(handle: BinaryIO, size: int) -> tuple[int, int] | None:
+    """Offset and length of the central directory, from the end-of-directory records."""
+    tail_len = min(size, _EOCD.size + 0xFFFF)
+    handle.seek(size - tail_len)
+    tail = handle.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at == -1 or at + _EOCD.size > len(tail):
+        return None
+    _, _, _, _, entries, cd_size, cd_offset, _ = _EOCD.unpack_from(tail, at)
+    if 0xFFFFFFFF in (cd_size, cd_offset) or entries == 0xFFFF:
+        locator_at = at - _ZIP64_LOCATOR.size
+        if locator_at < 0:
+            return None
+        sig, _, eocd64_offset, _ = _ZIP64_LOCATOR.unpack_from(tail, locator_at)
+        if sig != b"PK\x06\x07" or eocd64_offset + _ZIP64_EOCD.size > size:
+            return None
+        handle.seek(eocd64_offset)
+        record = handle.read(_ZIP64_EOCD.size)
+        if len(record) < _ZIP64_EOCD.size or record[:4] != b"PK\x06\x06":
+            return None
+        *_, cd_size, cd_offset = _ZIP64_EOCD.unpack(record)
+    if cd_offset + cd_size > size:
+        return None
+    return cd_offset, cd_size
+
+
+def zip_names(path: Path, size: int, max_names: int = MAX_ZIP_NAMES) -> list[str] | None:
+    """Member names of a zip archive, read from its central directory with hard bounds.
+
+    Nothing is extracted or decompressed, and a central directory that claims millions of
+    entries costs at most ``MAX_CENTRAL_DIRECTORY_BYTES`` of reading. ``None`` means the
+    file is not a readable zip archive.
+    """
+    with open_regular(path) as handle:
+        span = _zip_directory_span(handle, size)
+        if span is None:
+            return None
+        offset, length = span
+        handle.seek(offset)
+        directory = handle.read(min(length, MAX_CENTRAL_DIRECTORY_BYTES))
+    names: list[str] = []
+    at = 0
+    while len(names) < max_names and at + _CENTRAL_HEADER.size <= len(directory):
+        fields = _CENTRAL_HEADER.unpack_from(directory, at)
+        if fields[0] != b"PK\x01\x02":
+            break
+        name_len, extra_len, comment_len = fields[10], fields[11], fields[12]
+        start = at + _CENTRAL_HEADER.size
+        names.append(directory[start : start + name_len].decode("utf-8", errors="replace"))
+        at = start + name_len + extra_len + comment_len
+    return names
+
+
+def _zip_layout(path: Path, size: int) -> str | None:
+    try:
+        names = zip_names(path, size)
+    except (OSError, struct.error, ValueError):
+        return None
+    if not names:
         return None
     if any(n.endswith("data.pkl") for n in names):
         return "pytorch zip"
@@ -113,7 +200,9 @@ def _zip_layout(path: Path) -> str | None:
         return "keras zip"
     if any(n.endswith(".npy") for n in names):
         return "numpy npz"
-    if any(n.endswith((".pkl", ".pt", ".safetensors", ".onnx", ".gguf", ".joblib")) for n in names):
+    if any(n.endswith(_PICKLED_MEMBER) for n in names):
+        return "archive of pickled models"
+    if any(n.endswith((".safetensors", ".onnx", ".gguf")) for n in names):
         return "archive of models"
     return None
 
@@ -132,7 +221,7 @@ def _model_magic(head: bytes, path: Path, size: int) -> str | None:
         if 2 <= header_len <= size - 8 and head[8:10] in (b'{"', b"{ "):
             return "safetensors"
     if head.startswith(b"PK\x03\x04"):
-        return _zip_layout(path)
+        return _zip_layout(path, size)
     if path.name == "saved_model.pb":
         return "tensorflow savedmodel"
     suffix = path.suffix.lower()
@@ -145,7 +234,7 @@ def _model_magic(head: bytes, path: Path, size: int) -> str | None:
 
 def sniff(path: Path, size: int) -> tuple[FileKind, str]:
     """Return the kind of file and a short description of what identified it."""
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         head = handle.read(HEAD_BYTES)
     suffix = path.suffix.lower()
     model = _model_magic(head, path, size)
@@ -181,10 +270,14 @@ def sniff(path: Path, size: int) -> tuple[FileKind, str]:
         return FileKind.DATASET, suffix.lstrip(".") or "records"
     if suffix in _MODEL_EXT:
         return FileKind.MODEL_ARTIFACT, f"unrecognised content with model extension {suffix}"
+    if _JUPYTER_CONFIG.match(path.name):
+        return FileKind.CONFIG, "jupyter server config"
     if suffix in _CODE_EXT or path.name in {"Dockerfile", "Makefile", "Jenkinsfile"}:
         return FileKind.SOURCE_CODE, suffix.lstrip(".") or path.name
-    if suffix in _CONFIG_EXT or path.name.startswith(".env"):
-        return FileKind.CONFIG, suffix.lstrip(".") or "dotenv"
+    if path.name == ".env" or path.name.startswith(".env."):
+        return FileKind.CONFIG, "dotenv"
+    if suffix in _CONFIG_EXT:
+        return FileKind.CONFIG, suffix.lstrip(".")
     if suffix in _DOC_EXT:
         return FileKind.DOCUMENT, suffix.lstrip(".")
     return FileKind.OTHER, suffix.lstrip(".") or "no extension"

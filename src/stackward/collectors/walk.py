@@ -7,8 +7,11 @@ than a configured exclude becomes a :class:`Skipped` with that reason.
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +20,20 @@ from stackward.collectors.sniff import FileKind, sniff
 from stackward.model import Skipped
 
 COLLECTOR = "files"
+MAX_DEPTH = 128
+"""Directories nested deeper than this are reported, not walked (path-length bombs)."""
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def display_name(name: str) -> str:
+    """A file name made safe for ids, reports and terminals.
+
+    Names that are not valid UTF-8 (kept by Python as surrogate escapes) and names with
+    control characters such as newlines are shown with backslash escapes; the file on disk
+    is still opened by its real path.
+    """
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +67,18 @@ def walk_tree(
     """Walk ``root`` and classify every regular file in it."""
     result = WalkResult()
     root = Path(os.path.abspath(root))  # noqa: PTH100 - keep symlinks in the root unresolved
-    label = root.name or str(root)
-    if not root.exists():
-        result.skipped.append(Skipped(str(root), "path does not exist", COLLECTOR))
+    label = display_name(root.name or str(root))
+    try:
+        root_mode = root.stat().st_mode
+    except OSError as exc:
+        reason = "path does not exist" if exc.errno == errno.ENOENT else _why(exc)
+        result.skipped.append(Skipped(display_name(str(root)), reason, COLLECTOR))
         return result
-    if root.is_file():
-        _add_file(root, label, root.parent, result)
+    if stat.S_ISREG(root_mode):
+        _add_file(root, label, result)
+        return result
+    if not stat.S_ISDIR(root_mode):
+        result.skipped.append(Skipped(label, _special_reason(root_mode), COLLECTOR))
         return result
     real_root = root.resolve()
     seen_dirs: set[tuple[int, int]] = set()
@@ -73,12 +96,12 @@ def walk_tree(
                 entries = sorted(it, key=lambda e: e.name)
         except OSError as exc:
             result.skipped.append(
-                Skipped(rel_dir, f"cannot read directory: {exc.strerror}", COLLECTOR)
+                Skipped(rel_dir, f"cannot read directory: {_why(exc)}", COLLECTOR)
             )
             continue
         subdirs: list[tuple[Path, str]] = []
         for entry in entries:
-            rel = f"{rel_dir}/{entry.name}"
+            rel = f"{rel_dir}/{display_name(entry.name)}"
             if _excluded(rel, exclude):
                 continue
             if len(result.files) >= max_files:
@@ -94,15 +117,23 @@ def walk_tree(
                 if entry.is_symlink():
                     _add_symlink(Path(entry.path), rel, real_root, result)
                 elif entry.is_dir(follow_symlinks=False):
-                    subdirs.append((Path(entry.path), rel))
+                    if rel.count("/") > MAX_DEPTH:
+                        result.skipped.append(
+                            Skipped(
+                                rel,
+                                f"directory nested deeper than {MAX_DEPTH} levels; not walked",
+                                COLLECTOR,
+                            )
+                        )
+                    else:
+                        subdirs.append((Path(entry.path), rel))
                 elif entry.is_file(follow_symlinks=False):
-                    _add_file(Path(entry.path), rel, real_root, result)
+                    _add_file(Path(entry.path), rel, result)
                 else:
-                    result.skipped.append(
-                        Skipped(rel, "not a regular file (device, socket or pipe)", COLLECTOR)
-                    )
+                    mode = entry.stat(follow_symlinks=False).st_mode
+                    result.skipped.append(Skipped(rel, _special_reason(mode), COLLECTOR))
             except OSError as exc:
-                result.skipped.append(Skipped(rel, f"cannot stat: {exc.strerror}", COLLECTOR))
+                result.skipped.append(Skipped(rel, f"cannot stat: {_why(exc)}", COLLECTOR))
         stack.extend(reversed(subdirs))
     return result
 
@@ -114,14 +145,15 @@ def _add_symlink(path: Path, rel: str, real_root: Path, result: WalkResult) -> N
         result.skipped.append(Skipped(rel, "symbolic link loop", COLLECTOR))
         return
     except OSError as exc:
-        reason = "symbolic link loop" if exc.errno == 40 else "dangling symbolic link"
+        reason = "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
         result.skipped.append(Skipped(rel, reason, COLLECTOR))
         return
     if not target.is_relative_to(real_root):
         result.skipped.append(
             Skipped(
                 rel,
-                f"symbolic link points outside the scanned tree ({target}); not followed",
+                "symbolic link points outside the scanned tree"
+                f" ({display_name(str(target))}); not followed",
                 COLLECTOR,
             )
         )
@@ -135,14 +167,35 @@ def _add_symlink(path: Path, rel: str, real_root: Path, result: WalkResult) -> N
     result.skipped.append(Skipped(rel, "symbolic link to a non-regular file", COLLECTOR))
 
 
-def _add_file(path: Path, rel: str, real_root: Path, result: WalkResult) -> None:
+def _add_file(path: Path, rel: str, result: WalkResult) -> None:
     try:
         size = path.stat().st_size
         kind, detail = sniff(path, size)
     except OSError as exc:
-        result.skipped.append(Skipped(rel, f"cannot read file: {exc.strerror}", COLLECTOR))
+        result.skipped.append(Skipped(rel, f"cannot read file: {_why(exc)}", COLLECTOR))
+        return
+    except (ValueError, MemoryError, RecursionError) as exc:
+        result.skipped.append(
+            Skipped(rel, f"cannot classify file: {type(exc).__name__}: {exc}", COLLECTOR)
+        )
         return
     result.files.append(FileEntry(path=path, rel=rel, size=size, kind=kind, detail=detail))
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
+
+
+def _special_reason(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        what = "a named pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        what = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        what = "a device"
+    else:
+        what = "not a regular file"
+    return f"{what}; not read"
 
 
 def walk_all(roots: Iterable[Path], exclude: Sequence[str] = ()) -> WalkResult:

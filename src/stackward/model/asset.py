@@ -65,6 +65,8 @@ class AssetKind(StrEnum):
     IAM_ROLE = "iam.role"
     IAM_POLICY = "iam.policy"
     IAM_BINDING = "iam.binding"
+    IAM_CREDENTIAL = "iam.credential"
+    """A long-lived cloud credential (access key, service-account key)."""
     # core AI
     AI_SERVICE = "ai.service"
     MODEL_ARTIFACT = "ai.model_artifact"

@@ -10,16 +10,24 @@ _KEY_VALUE = re.compile(
 )
 
 
+_MASK = "*" * 8
+
+
 def redact_value(value: str, keep: int = 4) -> str:
     """Show at most ``keep`` leading characters of a secret (none of a short one)."""
     if len(value) <= keep * 3:
-        return "*" * 8
-    return value[:keep] + "*" * 8 + f"({len(value)} chars)"
+        return _MASK
+    return value[:keep] + _MASK + f"({len(value)} chars)"
+
+
+def _redact_match(match: re.Match[str]) -> str:
+    value = match.group("value")
+    if _MASK in value:  # already redacted: redacting again would garble it
+        return match.group(0)
+    return f"{match.group('key')}{match.group('sep')}{redact_value(value)}"
 
 
 def redact_text(text: str, max_len: int = 200) -> str:
     """Redact ``key: value`` / ``key=value`` secrets in free text and cut it to ``max_len``."""
-    redacted = _KEY_VALUE.sub(
-        lambda m: f"{m.group('key')}{m.group('sep')}{redact_value(m.group('value'))}", text
-    )
+    redacted = _KEY_VALUE.sub(_redact_match, text)
     return redacted if len(redacted) <= max_len else redacted[: max_len - 1] + "…"

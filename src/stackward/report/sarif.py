@@ -18,7 +18,8 @@ from urllib.parse import quote
 
 from stackward import __version__
 from stackward.checks.base import CheckMeta
-from stackward.model import ControlRef, Finding, Framework, Severity, Skipped
+from stackward.model import Finding, Severity, Skipped
+from stackward.report.references import framework_tag
 from stackward.scan.result import ScanResult
 
 SARIF_SCHEMA = (
@@ -27,6 +28,7 @@ SARIF_SCHEMA = (
 SARIF_VERSION = "2.1.0"
 FINGERPRINT_KEY = "stackward/v1"
 SOURCE_ROOT = "SCANROOT"
+SUPPRESSION_JUSTIFICATION = "Suppressed by a scan policy suppression (stackward.yaml)."
 
 LEVEL = {
     Severity.CRITICAL: "error",
@@ -51,15 +53,6 @@ GitHub reads ``security-severity`` as a decimal string: >= 9.0 critical, >= 7.0 
 """
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-
-
-def framework_tag(ref: ControlRef) -> str:
-    """``AML.T0049``, ``NIST MANAGE 2.4``, ``OWASP LLM03``: the ids triage filters on."""
-    if ref.framework is Framework.NIST_AI_RMF:
-        return f"NIST {ref.id}"
-    if ref.framework is Framework.OWASP_LLM:
-        return f"OWASP {ref.id}"
-    return ref.id
 
 
 def rule_name(title: str) -> str:
@@ -119,7 +112,7 @@ def _rule_from_finding(finding: Finding) -> dict[str, Any]:
 def _rules(result: ScanResult) -> list[dict[str, Any]]:
     rules = [_rule(result.rules[rule_id]) for rule_id in sorted(result.rules)]
     known = set(result.rules)
-    for finding in result.findings:
+    for finding in (*result.findings, *result.suppressed):
         if finding.rule_id not in known:
             known.add(finding.rule_id)
             rules.append(_rule_from_finding(finding))
@@ -184,6 +177,14 @@ def _result(finding: Finding, rule_index: int, result: ScanResult) -> dict[str, 
     }
 
 
+def _suppressed(sarif_result: dict[str, Any]) -> dict[str, Any]:
+    """A finding the scan policy suppresses: kept, so platforms can show it as dismissed."""
+    sarif_result["suppressions"] = [
+        {"kind": "external", "status": "accepted", "justification": SUPPRESSION_JUSTIFICATION}
+    ]
+    return sarif_result
+
+
 def _notification(skipped: Skipped) -> dict[str, Any]:
     notification: dict[str, Any] = {
         "level": "warning",
@@ -191,7 +192,7 @@ def _notification(skipped: Skipped) -> dict[str, Any]:
         "descriptor": {"id": "skipped-input"},
         "properties": {"collector": skipped.collector, "reason": skipped.reason},
     }
-    if is_file_location(skipped.location):
+    if is_file_location(skipped.location) and skipped.location != skipped.collector:
         notification["locations"] = [
             {"physicalLocation": {"artifactLocation": artifact_location(skipped.location)}}
         ]
@@ -224,7 +225,10 @@ def _run(result: ScanResult) -> dict[str, Any]:
                 "toolExecutionNotifications": [_notification(s) for s in result.skipped],
             }
         ],
-        "results": [_result(f, index[f.rule_id], result) for f in result.findings],
+        "results": [
+            *(_result(f, index[f.rule_id], result) for f in result.findings),
+            *(_suppressed(_result(f, index[f.rule_id], result)) for f in result.suppressed),
+        ],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "scope": result.scope,

@@ -1,11 +1,26 @@
-"""Turns walked files into assets. Content readers for some kinds add properties."""
+"""Turns walked files into assets; content readers add what each kind of file holds.
+
+Every file is one asset. Notebooks, datasets, model artifacts, source code, configs and
+logs are read (within ``sources.max_parse_bytes``) for properties that checks decide on;
+literal paths in code and notebooks become READS / LOADS_MODEL relations to the scanned
+datasets and models they name. Content that cannot be read is a Skipped, never an error.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from stackward.collectors.base import CollectContext, CollectResult
+from stackward.collectors.files.configs import read_code_or_config
+from stackward.collectors.files.content import Reading
+from stackward.collectors.files.datasets import read_dataset
+from stackward.collectors.files.logs import read_log
+from stackward.collectors.files.models import read_architecture, read_model
+from stackward.collectors.files.notebooks import read_notebook
+from stackward.collectors.files.references import TargetIndex, relations_for
 from stackward.collectors.sniff import FileKind
 from stackward.collectors.walk import FileEntry
-from stackward.model import Asset, AssetKind, Layer
+from stackward.model import Asset, AssetKind, Layer, Skipped
 
 NAME = "files"
 
@@ -23,6 +38,17 @@ _PLACEMENT: dict[FileKind, tuple[AssetKind, Layer, bool]] = {
     FileKind.BINARY: (AssetKind.OTHER_FILE, Layer.SUPPORTIVE, False),
     FileKind.OTHER: (AssetKind.OTHER_FILE, Layer.SUPPORTIVE, False),
 }
+
+Reader = Callable[[FileEntry, int], Reading]
+_READERS: dict[FileKind, Reader] = {
+    FileKind.NOTEBOOK: read_notebook,
+    FileKind.DATASET: read_dataset,
+    FileKind.MODEL_ARTIFACT: read_model,
+    FileKind.SOURCE_CODE: read_code_or_config,
+    FileKind.CONFIG: read_code_or_config,
+    FileKind.LOG: read_log,
+}
+_REFERRING_KINDS = {FileKind.NOTEBOOK, FileKind.SOURCE_CODE, FileKind.CONFIG}
 
 
 def file_asset_id(entry: FileEntry) -> str:
@@ -48,11 +74,60 @@ def file_asset(entry: FileEntry, **properties: object) -> Asset:
     )
 
 
+def read_content(entry: FileEntry, limit: int) -> Reading:
+    """The reader for this kind of file; a reader bug becomes a Skipped naming the file."""
+    reader = _READERS.get(entry.kind)
+    if reader is None:
+        return Reading()
+    try:
+        return reader(entry, limit)
+    except Exception as exc:  # one malformed file must not end the collection
+        reading = Reading()
+        reading.skip(entry, f"content reader failed: {type(exc).__name__}: {exc}")
+        return reading
+
+
+def _hf_configs(entries: list[FileEntry]) -> dict[str, FileEntry]:
+    """``config.json`` files by directory, for naming the architecture of weights there."""
+    return {
+        e.rel.rsplit("/", 1)[0]: e
+        for e in entries
+        if e.rel.rsplit("/", 1)[-1] == "config.json" and e.kind is FileKind.CONFIG
+    }
+
+
 class FilesCollector:
     name = NAME
 
     def collect(self, ctx: CollectContext) -> CollectResult:
         result = CollectResult()
-        for entry in ctx.files:
-            result.assets.append(file_asset(entry))
+        limit = ctx.config.sources.max_parse_bytes
+        entries = list(ctx.files)
+        index = TargetIndex(entries)
+        configs = _hf_configs(entries)
+        for entry in entries:
+            reading = read_content(entry, limit)
+            if entry.kind is FileKind.MODEL_ARTIFACT:
+                _add_architecture(entry, configs, limit, reading)
+            asset = file_asset(entry, **reading.properties)
+            result.assets.append(asset)
+            result.skipped.extend(reading.skipped)
+            if entry.kind in _REFERRING_KINDS and reading.references:
+                result.relations.extend(relations_for(entry, asset.id, reading.references, index))
         return result
+
+
+def _add_architecture(
+    entry: FileEntry, configs: dict[str, FileEntry], limit: int, reading: Reading
+) -> None:
+    config = configs.get(entry.rel.rsplit("/", 1)[0])
+    if config is None:
+        return
+    try:
+        found = read_architecture(config, limit)
+    except Exception as exc:  # a broken sidecar must not hide the model itself
+        reading.skipped.append(
+            Skipped(config.rel, f"model config not read: {type(exc).__name__}", NAME)
+        )
+        return
+    reading.properties.update(found.properties)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from stackward.collectors.sniff import open_regular
 from stackward.collectors.walk import FileEntry
 from stackward.model import Skipped
 
@@ -47,7 +48,7 @@ def read_bytes(entry: FileEntry, limit: int, reading: Reading) -> bytes | None:
         reading.properties["content_read"] = False
         return None
     try:
-        with entry.path.open("rb") as handle:
+        with open_regular(entry.path) as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
         reading.skip(entry, f"cannot read file: {exc.strerror or exc}")
@@ -74,8 +75,23 @@ def read_text(entry: FileEntry, limit: int, reading: Reading) -> str | None:
 def read_head(entry: FileEntry, size: int, reading: Reading) -> bytes | None:
     """At most ``size`` leading bytes, for readers that only sample a file."""
     try:
-        with entry.path.open("rb") as handle:
+        with open_regular(entry.path) as handle:
             return handle.read(size)
     except OSError as exc:
         reading.skip(entry, f"cannot read file: {exc.strerror or exc}")
         return None
+
+
+def read_range(entry: FileEntry, offset: int, length: int, reading: Reading) -> bytes | None:
+    """``length`` bytes from ``offset`` (for footers and trailers), or ``None`` and a Skipped."""
+    try:
+        with open_regular(entry.path) as handle:
+            handle.seek(offset)
+            data = handle.read(length)
+    except (OSError, ValueError) as exc:
+        reading.skip(entry, f"cannot read file: {exc}")
+        return None
+    if len(data) != length:
+        reading.skip(entry, "file is shorter than its size said; it changed while being read")
+        return None
+    return data

@@ -20,7 +20,7 @@ class SecretDetector:
     generic: bool = False
 
 
-_SECRET_KEY_WORDS = (
+_CREDENTIAL_KEY_WORDS = (
     r"pass(?:word|wd)?|pwd|secret|api[_-]?key|apikey|access[_-]?key|auth[_-]?token|"
     r"token|private[_-]?key|client[_-]?secret"
 )
@@ -62,16 +62,16 @@ DETECTORS: tuple[SecretDetector, ...] = (
     SecretDetector(
         "password_assignment",
         re.compile(
-            rf"(?i)[\"']?\b[\w.-]*(?:{_SECRET_KEY_WORDS})[\w.-]*[\"']?\s*(?::=|=|:)\s*"
-            r"[rbuf]?(?P<q>[\"'])(?P<secret>[^\"'\s]{6,})(?P=q)"
+            rf"(?i)(?:{_CREDENTIAL_KEY_WORDS})[\w.-]{{0,40}}[\"']?\s{{0,4}}(?::=|=|:)\s{{0,4}}"
+            r"[rbuf]?(?P<q>[\"'])(?P<secret>[^\"'\s]{6,256})(?P=q)"
         ),
         generic=True,
     ),
     SecretDetector(
         "dotenv_secret",
         re.compile(
-            rf"(?im)^\s*(?:export\s+)?[A-Z0-9_]*(?:{_SECRET_KEY_WORDS})[A-Z0-9_]*\s*=\s*"
-            r"(?P<secret>[^\s#\"'][^\s#]{7,})\s*$"
+            rf"(?im)^\s*(?:export\s+)?[A-Z0-9_]{{0,40}}(?:{_CREDENTIAL_KEY_WORDS})[A-Z0-9_]{{0,40}}"
+            r"\s*=\s*(?P<secret>[^\s#\"'][^\s#]{7,256})\s*$"
         ),
         generic=True,
     ),

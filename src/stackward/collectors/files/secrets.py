@@ -42,7 +42,9 @@ _PLACEHOLDER_WORDS = (
 )
 _REFERENCE_MARKERS = ("environ", "getenv", "${", "{{", "$(", "%(", "<", ">", "(", ")", "[", "]")
 _HASHED_PASSWORD = re.compile(r"^(?:argon2|sha1|sha256|sha512|pbkdf2|bcrypt)[:$]", re.IGNORECASE)
-_MAX_LINE_CHARS = 4096
+MAX_HITS = 200
+"""A file with more secrets than this is reported with the first ones; the rest add nothing."""
+_MAX_LINE_CHARS = 1024 * 1024
 """Lines longer than this (minified code, embedded blobs) are scanned only in their head."""
 
 
@@ -104,16 +106,29 @@ def _scan_line(line: str, number: int) -> list[SecretHit]:
     return hits
 
 
+def snippet_window(line: str, at: int, before: int = 60, after: int = 200) -> str:
+    """The part of a (possibly huge, minified) line around ``at``, for evidence.
+
+    Cutting first keeps redaction linear: free-text redaction is not run over megabytes.
+    """
+    start = max(0, at - before)
+    text = line[start : at + after].strip()
+    return ("…" if start else "") + text
+
+
 def _redacted_line(line: str, spans: list[tuple[int, int]]) -> str:
     out = line
     for start, end in sorted(spans, reverse=True):
         out = out[:start] + redact_value(line[start:end]) + out[end:]
-    return redact_text(out.strip(), max_len=160)
+    first = min(start for start, _ in spans) if spans else 0
+    return redact_text(snippet_window(out, first), max_len=160)
 
 
 def scan_text(text: str, first_line: int = 1) -> list[SecretHit]:
-    """Every secret in ``text``; line numbers start at ``first_line``."""
+    """The secrets in ``text`` (at most ``MAX_HITS``); line numbers start at ``first_line``."""
     hits: list[SecretHit] = []
     for offset, line in enumerate(text.splitlines()):
         hits.extend(_scan_line(line[:_MAX_LINE_CHARS], first_line + offset))
+        if len(hits) >= MAX_HITS:
+            return hits[:MAX_HITS]
     return hits

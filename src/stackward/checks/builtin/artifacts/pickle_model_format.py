@@ -9,7 +9,7 @@ from stackward.frameworks import atlas, nist, owasp_llm
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Asset, AssetKind, Evidence, Layer, Severity
 
-PICKLE_FORMATS = ("pickle", "pytorch zip", "archive of models")
+PICKLE_FORMATS = ("pickle", "pytorch zip", "archive of pickled models")
 
 
 class PickleModelFormatCheck(Check):

@@ -1,0 +1,1 @@
+"""Which AI-specific weaknesses does each scanner report? A planted, one-weakness-per-case set."""

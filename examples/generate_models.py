@@ -1,0 +1,113 @@
+"""Writes the small binary model files of the example stacks, byte for byte reproducibly.
+
+Run from the repository root::
+
+    python examples/generate_models.py
+
+It writes, for ``examples/ai-stack`` (the stack with planted weaknesses):
+
+* ``models/support-bot/model.safetensors`` - a tiny causal-LM-shaped safetensors file;
+* ``models/churn-classifier.pkl`` - a *harmless* pickle (protocol 4) of a dict of lists,
+  made with the standard ``pickle`` module from plain data: no callables, no globals;
+* ``models/reranker/pytorch_model.bin`` - a zip with the PyTorch ``archive/data.pkl``
+  layout whose ``data.pkl`` is again a plain dict pickle;
+
+and for ``examples/ai-stack-fixed`` the same models as safetensors only. Weights are made
+from a fixed formula, zip timestamps are fixed, so every run writes identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import struct
+import zipfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+def _weights(count: int, seed: int) -> list[float]:
+    """Deterministic small floats (a linear congruential sequence scaled to [-0.5, 0.5))."""
+    state = seed
+    values: list[float] = []
+    for _ in range(count):
+        state = (1103515245 * state + 12345) % 2**31
+        values.append(round(state / 2**31 - 0.5, 4))
+    return values
+
+
+def safetensors_bytes(tensors: dict[str, tuple[int, ...]], metadata: dict[str, str]) -> bytes:
+    """A valid safetensors file: 8-byte header length, JSON header, float32 data."""
+    header: dict[str, object] = {"__metadata__": metadata}
+    data = bytearray()
+    for index, (name, shape) in enumerate(sorted(tensors.items())):
+        count = 1
+        for dim in shape:
+            count *= dim
+        start = len(data)
+        data += struct.pack(f"<{count}f", *_weights(count, seed=index + 1))
+        header[name] = {"dtype": "F32", "shape": list(shape), "data_offsets": [start, len(data)]}
+    raw = json.dumps(header, separators=(",", ":"), sort_keys=True).encode()
+    raw += b" " * (-len(raw) % 8)
+    return struct.pack("<Q", len(raw)) + raw + bytes(data)
+
+
+SUPPORT_BOT = {
+    "model.embed_tokens.weight": (64, 8),
+    "model.layers.0.self_attn.q_proj.weight": (8, 8),
+    "model.layers.0.self_attn.v_proj.weight": (8, 8),
+    "model.layers.0.mlp.up_proj.weight": (16, 8),
+    "lm_head.weight": (64, 8),
+}
+RERANKER = {"encoder.weight": (16, 16), "classifier.weight": (1, 16), "classifier.bias": (1,)}
+CHURN = {"coef": (1, 6), "intercept": (1,)}
+
+
+def churn_model() -> dict[str, list[object]]:
+    """Plain data standing in for a fitted linear model: lists of numbers and strings only."""
+    return {
+        "features": ["tenure_months", "monthly_spend", "plan_tier", "tickets_90d", "nps", "seats"],
+        "coef": _weights(6, seed=7),
+        "intercept": [0.125],
+        "classes": [0, 1],
+    }
+
+
+def pytorch_zip_bytes(path: Path) -> None:
+    """A zip laid out like ``torch.save`` output; ``data.pkl`` holds a plain dict only."""
+    state = {"encoder.weight": _weights(16, seed=3), "classifier.bias": [0.0]}
+    members = {
+        "archive/data.pkl": pickle.dumps(state, protocol=2),
+        "archive/version": b"3\n",
+        "archive/byteorder": b"little",
+    }
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, payload in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), payload)
+
+
+def write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(payload)
+    print(f"wrote {path.relative_to(HERE)} ({len(payload)} bytes)")
+
+
+def main() -> None:
+    meta = {"format": "pt", "source": "stackward example"}
+    for stack in ("ai-stack", "ai-stack-fixed"):
+        models = HERE / stack / "models"
+        write(models / "support-bot" / "model.safetensors", safetensors_bytes(SUPPORT_BOT, meta))
+    broken = HERE / "ai-stack" / "models"
+    write(broken / "churn-classifier.pkl", pickle.dumps(churn_model(), protocol=4))
+    (broken / "reranker").mkdir(parents=True, exist_ok=True)
+    pytorch_zip_bytes(broken / "reranker" / "pytorch_model.bin")
+    print(f"wrote {(broken / 'reranker' / 'pytorch_model.bin').relative_to(HERE)}")
+    fixed = HERE / "ai-stack-fixed" / "models"
+    write(fixed / "churn-classifier.safetensors", safetensors_bytes(CHURN, meta))
+    write(fixed / "reranker" / "model.safetensors", safetensors_bytes(RERANKER, meta))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Posture checks for AWS AI resources read from Terraform plans and state."""

@@ -1,0 +1,1 @@
+"""Checks on source code, configuration files and file datasets found in the inventory."""

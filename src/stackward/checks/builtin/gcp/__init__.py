@@ -1,0 +1,1 @@
+"""Posture checks for Google Cloud AI resources read from Terraform plans and state."""

@@ -1,0 +1,1 @@
+"""Posture checks over Kubernetes assets: exposure, segmentation, identity, pod hardening."""

@@ -1,0 +1,1 @@
+"""Checks on Jupyter notebooks found in the inventory."""
