@@ -108,3 +108,10 @@ def test_zip_listing_of_arbitrary_bytes(body: bytes, eocd: bytes) -> None:
         path.write_bytes(data)
         names = zip_names(path, len(data))
         assert names is None or len(names) <= 5000
+
+
+def test_notebook_reader_on_worksheets_without_cells() -> None:
+    """Regression: nbformat-3 worksheets whose ``cells`` is null."""
+    test_notebook_reader_on_arbitrary_json.hypothesis.inner_test(  # type: ignore[attr-defined]
+        {"cells": None, "source": None, "worksheets": [{"cells": None}]}
+    )

@@ -30,7 +30,7 @@ def _cells(document: dict[str, Any]) -> list[dict[str, Any]] | None:
     cells = document.get("cells")
     if cells is None and isinstance(document.get("worksheets"), list):
         sheets = [w for w in document["worksheets"] if isinstance(w, dict)]
-        cells = [c for w in sheets for c in w.get("cells", []) if isinstance(w.get("cells"), list)]
+        cells = [c for w in sheets if isinstance(w.get("cells"), list) for c in w["cells"]]
     if not isinstance(cells, list):
         return None
     return [c for c in cells if isinstance(c, dict)]
