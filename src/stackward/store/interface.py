@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from stackward.model import Finding, Severity
+from stackward.model import Severity
 from stackward.scan.result import ScanResult
 
 
@@ -61,9 +61,5 @@ class Store(Protocol):
     def findings(
         self, status: FindingStatus | None = None, scope: str | None = None
     ) -> Sequence[StoredFinding]: ...
-
-    def finding_history(self, findings: Sequence[Finding]) -> dict[str, dt.datetime]:
-        """First-seen time of each given finding's fingerprint that the store knows."""
-        ...
 
     def close(self) -> None: ...

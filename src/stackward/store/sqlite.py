@@ -115,10 +115,11 @@ class SqliteStore:
             ),
         )
         now = _ts(result.finished_at)
-        known = {
-            row[0]: row[1]
+        known: dict[str, tuple[str, str]] = {
+            row[0]: (row[1], row[2])
             for row in db.execute(
-                "SELECT fingerprint, status FROM findings WHERE scope = ?", (result.scope,)
+                "SELECT fingerprint, status, asset_id FROM findings WHERE scope = ?",
+                (result.scope,),
             )
         }
         suppressed = {f.fingerprint for f in result.suppressed}
@@ -167,12 +168,9 @@ class SqliteStore:
         seen = {row[0] for row in rows}
         observed_assets = {a.id for a in result.graph.assets()}
         resolved = []
-        for fp, status in known.items():
-            if fp in seen or status == FindingStatus.RESOLVED:
+        for fp, (stored_status, asset_id) in known.items():
+            if fp in seen or stored_status == FindingStatus.RESOLVED:
                 continue
-            asset_id = db.execute(
-                "SELECT asset_id FROM findings WHERE fingerprint = ?", (fp,)
-            ).fetchone()[0]
             # In a partial scan, an asset that was not seen may just have been unreadable.
             if result.partial and asset_id not in observed_assets:
                 continue
@@ -240,16 +238,6 @@ class SqliteStore:
             )
             for r in self._db.execute(query, params)
         ]
-
-    def finding_history(self, findings: Sequence[Finding]) -> dict[str, dt.datetime]:
-        out: dict[str, dt.datetime] = {}
-        for finding in findings:
-            row = self._db.execute(
-                "SELECT first_seen FROM findings WHERE fingerprint=?", (finding.fingerprint,)
-            ).fetchone()
-            if row:
-                out[finding.fingerprint] = _parse_ts(row[0])
-        return out
 
     def close(self) -> None:
         self._db.close()
