@@ -12,7 +12,12 @@ It writes, for ``examples/ai-stack`` (the stack with planted weaknesses):
 * ``models/reranker/pytorch_model.bin`` - a zip with the PyTorch ``archive/data.pkl``
   layout whose ``data.pkl`` is again a plain dict pickle;
 
-and for ``examples/ai-stack-fixed`` the same models as safetensors only. Weights are made
+* ``models/community-lora/adapter_model.bin`` - a PyTorch-layout zip whose pickle calls
+  ``os.system("touch stackward-payload-marker")``: a stand-in for a trojaned download,
+  harmless if ever loaded;
+
+and for ``examples/ai-stack-fixed`` the same models as safetensors only, signed with
+OpenSSF model-signing (``models.sig``, public key in ``keys/model-signing.pub``). Weights are made
 from a fixed formula, zip timestamps are fixed, so every run writes identical bytes.
 """
 
@@ -88,6 +93,60 @@ def pytorch_zip_bytes(path: Path) -> None:
             archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), payload)
 
 
+def trojan_adapter_bytes(path: Path) -> None:
+    """A PyTorch-layout zip whose ``data.pkl`` calls ``os.system`` when unpickled.
+
+    The command only creates an empty marker file, so it is harmless even if someone loads
+    it; it stands in for a backdoored adapter downloaded from a public hub.
+    """
+    payload = (
+        b"\x80\x02cos\nsystem\nq\x00X\x1e\x00\x00\x00touch stackward-payload-marker"
+        b"q\x01\x85q\x02Rq\x03."
+    )
+    members = {
+        "archive/data.pkl": payload,
+        "archive/version": b"3\n",
+        "archive/byteorder": b"little",
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
+        for name, data in members.items():
+            archive.writestr(zipfile.ZipInfo(name, date_time=ZIP_TIME), data)
+    print(f"wrote {path.relative_to(HERE)}")
+
+
+def sign_fixed_models() -> None:
+    """Sign ``ai-stack-fixed/models`` with OpenSSF model-signing and a throwaway key.
+
+    The private key lives only in a temporary directory; the public key and the signature
+    (``models.sig``, beside the signed directory) are kept. ECDSA signatures are randomised,
+    so ``models.sig`` differs from run to run while always verifying.
+    """
+    import subprocess
+    import tempfile
+
+    from model_signing import signing
+
+    stack = HERE / "ai-stack-fixed"
+    with tempfile.TemporaryDirectory() as tmp:
+        key = Path(tmp) / "key.pem"
+        subprocess.run(
+            ["openssl", "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", str(key)],
+            check=True,
+        )
+        public = stack / "keys" / "model-signing.pub"
+        public.parent.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["openssl", "ec", "-in", str(key), "-pubout", "-out", str(public)],
+            check=True,
+            capture_output=True,
+        )
+        signing.Config().use_elliptic_key_signer(private_key=key).sign(
+            stack / "models", stack / "models.sig"
+        )
+    print("signed ai-stack-fixed/models -> models.sig (key: keys/model-signing.pub)")
+
+
 def write(path: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(payload)
@@ -107,6 +166,8 @@ def main() -> None:
     fixed = HERE / "ai-stack-fixed" / "models"
     write(fixed / "churn-classifier.safetensors", safetensors_bytes(CHURN, meta))
     write(fixed / "reranker" / "model.safetensors", safetensors_bytes(RERANKER, meta))
+    trojan_adapter_bytes(broken / "community-lora" / "adapter_model.bin")
+    sign_fixed_models()
 
 
 if __name__ == "__main__":

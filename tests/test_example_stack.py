@@ -7,8 +7,7 @@ from functools import cache
 
 import pytest
 
-from stackward.config import ScanConfig
-from stackward.config.schema import Sources
+from stackward.config import ScanConfig, load_config
 from stackward.scan import ScanResult, run_scan
 from tests.conftest import EXAMPLES
 
@@ -24,7 +23,11 @@ def expected_rows() -> list[tuple[str, str]]:
 
 @cache
 def scan(path: str) -> ScanResult:
-    return run_scan(ScanConfig(sources=Sources(paths=[EXAMPLES / path])))
+    """Scan one example stack with its own ``stackward.yaml`` when it has one."""
+    own = EXAMPLES / path / "stackward.yaml"
+    config = load_config(own) if own.is_file() else ScanConfig()
+    sources = config.sources.model_copy(update={"paths": [EXAMPLES / path]})
+    return run_scan(config.model_copy(update={"sources": sources}))
 
 
 def test_expected_md_lists_planted_weaknesses() -> None:

@@ -182,3 +182,33 @@ def test_file_limit_stops_with_a_reason(root: Path) -> None:
     result = walk_tree(root, max_files=3)
     assert len(result.files) == 3
     assert "file limit of 3 reached" in result.skipped[-1].reason
+
+
+def _hub_repo(base: Path) -> tuple[Path, Path]:
+    repo = base / "models--acme--bert"
+    (repo / "blobs").mkdir(parents=True)
+    blob = repo / "blobs" / ("e" * 64)
+    blob.write_bytes(b"\x00" * 16)
+    snapshot = repo / "snapshots" / ("0" * 40)
+    snapshot.mkdir(parents=True)
+    return snapshot, blob
+
+
+def test_hub_snapshot_links_to_its_own_blobs_are_followed(tmp_path: Path) -> None:
+    snapshot, blob = _hub_repo(tmp_path)
+    (snapshot / "model.safetensors").symlink_to(Path("../..") / "blobs" / blob.name)
+    result = walk_tree(snapshot)
+    assert [(f.rel.rsplit("/", 1)[-1], f.path) for f in result.files] == [
+        ("model.safetensors", blob.resolve())
+    ]
+    assert result.skipped == []
+
+
+def test_hub_snapshot_links_elsewhere_are_still_refused(tmp_path: Path) -> None:
+    snapshot, _ = _hub_repo(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("x")
+    (snapshot / "model.safetensors").symlink_to(secret)
+    result = walk_tree(snapshot)
+    assert result.files == []
+    assert "outside the scanned tree" in result.skipped[0].reason

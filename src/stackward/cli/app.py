@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from stackward import __version__
-from stackward.cli import checks_cmd, init_cmd, paths_cmd, scan_cmd
+from stackward.cli import checks_cmd, init_cmd, paths_cmd, scan_cmd, scan_model_cmd
 
 app = typer.Typer(
     name="stackward",
@@ -15,6 +15,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("scan")(scan_cmd.scan)
+app.command("scan-model")(scan_model_cmd.scan_model)
 app.command("paths")(paths_cmd.paths)
 app.command("init")(init_cmd.init)
 app.command("checks")(checks_cmd.list_checks)

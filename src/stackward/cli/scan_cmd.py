@@ -11,9 +11,11 @@ from rich.console import Console
 
 from stackward.cli.common import err_console, fail, parse_severity, resolve_config
 from stackward.cli.exit_codes import scan_exit_code
+from stackward.config.schema import ScanConfig
 from stackward.report.console import print_findings
 from stackward.report.interface import load_reporters
 from stackward.scan import ScanResult, run_scan
+from stackward.scan.pipeline import scope_of
 from stackward.store import StoreError, open_store
 
 FORMATS = ("console", "json", "sarif", "ocsf", "html")
@@ -49,15 +51,22 @@ def scan(
     ] = None,
     store: Annotated[Path | None, typer.Option("--store", help="SQLite store path.")] = None,
     no_store: Annotated[bool, typer.Option("--no-store", help="Do not record this scan.")] = False,
+    accept_model_changes: Annotated[
+        bool,
+        typer.Option(
+            "--accept-model-changes",
+            help="Record current model hashes as the new baseline (after reviewing a change).",
+        ),
+    ] = False,
 ) -> None:
     """Scan an AI stack and report risk-ranked findings."""
     if output_format not in FORMATS:
         raise fail(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
     cfg = resolve_config(targets or [], config, store)
     threshold = parse_severity(fail_on) or cfg.fail_on
-    result = run_scan(cfg)
+    result = run_scan(cfg, baselines=None if no_store else _baselines(cfg))
     if not no_store:
-        _record(result, cfg.store.path)
+        _record(result, cfg.store.path, accept_model_changes)
     reporters = load_reporters()
     if output_format == "console":
         if output is None:
@@ -89,11 +98,22 @@ def _console_text(result: ScanResult) -> str:
     return console.export_text()
 
 
-def _record(result: ScanResult, path: Path) -> None:
+def _baselines(cfg: ScanConfig) -> dict[str, str]:
+    try:
+        db = open_store(cfg.store.path)
+        try:
+            return db.artifact_baselines(scope_of(cfg))
+        finally:
+            db.close()
+    except StoreError as exc:
+        raise fail(str(exc)) from None
+
+
+def _record(result: ScanResult, path: Path, accept_model_changes: bool = False) -> None:
     try:
         db = open_store(path)
         try:
-            record = db.record_scan(result)
+            record = db.record_scan(result, accept_model_changes=accept_model_changes)
         finally:
             db.close()
     except StoreError as exc:

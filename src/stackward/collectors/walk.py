@@ -148,6 +148,9 @@ def _add_symlink(path: Path, rel: str, real_root: Path, result: WalkResult) -> N
         reason = "symbolic link loop" if exc.errno == errno.ELOOP else "dangling symbolic link"
         result.skipped.append(Skipped(rel, reason, COLLECTOR))
         return
+    if not target.is_relative_to(real_root) and _hub_snapshot_link(path, target):
+        _add_file(target, rel, result)
+        return
     if not target.is_relative_to(real_root):
         result.skipped.append(
             Skipped(
@@ -165,6 +168,24 @@ def _add_symlink(path: Path, rel: str, real_root: Path, result: WalkResult) -> N
         # Likewise a link to a file inside the tree: that file is scanned at its own path.
         return
     result.skipped.append(Skipped(rel, "symbolic link to a non-regular file", COLLECTOR))
+
+
+def _hub_snapshot_link(link: Path, target: Path) -> bool:
+    """A Hugging Face cache link ``<repo>/snapshots/<rev>/…/file -> <repo>/blobs/<hash>``.
+
+    Scanning one snapshot directory must read its files, whose bytes live in the sibling
+    ``blobs`` directory of the same repository; nothing else outside the tree is followed.
+    """
+    for parent in link.parents:
+        if parent.parent.name == "snapshots":
+            repo = parent.parent.parent
+            return (
+                repo.name.startswith(("models--", "datasets--", "spaces--"))
+                and target.parent.name == "blobs"
+                and target.parent.parent == repo.resolve()
+                and target.is_file()
+            )
+    return False
 
 
 def _add_file(path: Path, rel: str, result: WalkResult) -> None:

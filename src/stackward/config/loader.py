@@ -102,6 +102,22 @@ def load_config(path: Path) -> ScanConfig:
         update={"paths": [p if p.is_absolute() else base / p for p in config.sources.paths]}
     )
     store_path = config.store.path if config.store.path.is_absolute() else base / config.store.path
-    return config.model_copy(
-        update={"sources": sources, "store": config.store.model_copy(update={"path": store_path})}
+    signing = config.artifacts.signing
+    signing = signing.model_copy(
+        update={
+            "public_keys": [_under(base, p) for p in signing.public_keys],
+            "certificate_chains": [_under(base, p) for p in signing.certificate_chains],
+        }
     )
+    artifacts = config.artifacts.model_copy(update={"signing": signing})
+    return config.model_copy(
+        update={
+            "sources": sources,
+            "store": config.store.model_copy(update={"path": store_path}),
+            "artifacts": artifacts,
+        }
+    )
+
+
+def _under(base: Path, path: Path) -> Path:
+    return path if path.is_absolute() else base / path

@@ -45,6 +45,41 @@ class Sources(_Strict):
         return int(self.max_parse_mb * 1024 * 1024)
 
 
+class ObjectStoreSource(_Strict):
+    """Model artifacts in an S3-compatible object store, read with ranged GETs (read-only)."""
+
+    uri: Annotated[str, Field(pattern=r"^s3://[^/]+(/.*)?$")]
+    endpoint_url: str | None = None
+    region: str | None = None
+    profile: str | None = None
+
+
+class SigningSettings(_Strict):
+    """How OpenSSF model-signing signatures beside models are verified (offline)."""
+
+    public_keys: list[Path] = Field(default_factory=list)
+    """PEM elliptic-curve public keys for signatures made with ``model_signing sign key``."""
+    certificate_chains: list[Path] = Field(default_factory=list)
+    """PEM certificate chains for signatures made with ``model_signing sign certificate``."""
+
+
+class ArtifactSettings(_Strict):
+    """The model-artifact scanner."""
+
+    allow_globals: list[Annotated[str, Field(pattern=r"^[A-Za-z_][\w.]*(\.\*)?$")]] = Field(
+        default_factory=list
+    )
+    """Extra pickle globals your models need (``mypkg.models.Net``, ``mypkg.layers.*``).
+    Globals that execute code or reach the OS stay findings whatever this says."""
+    hash: bool = True
+    """Record each artifact's SHA-256 (provenance and tamper detection)."""
+    max_depth: Annotated[int, Field(ge=1, le=32)] = 6
+    max_expanded_gb: Annotated[float, Field(gt=0)] = 16.0
+    seconds_per_artifact: Annotated[float, Field(gt=0)] = 300.0
+    object_stores: list[ObjectStoreSource] = Field(default_factory=list)
+    signing: SigningSettings = Field(default_factory=SigningSettings)
+
+
 class Suppression(_Strict):
     """Hides matching findings until ``expires``; after that they come back."""
 
@@ -86,6 +121,7 @@ class ScanConfig(_Strict):
     suppressions: list[Suppression] = Field(default_factory=list)
     store: StoreSettings = Field(default_factory=StoreSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
+    artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
 
     @field_validator("severity_threshold", "fail_on", mode="before")
     @classmethod

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+from stackward.artifacts.provenance import with_baselines
 from stackward.checks import Check, load_checks, run_checks
 from stackward.collectors import CollectContext, Collector, CollectResult, load_collectors
 from stackward.collectors.walk import walk_all
@@ -22,6 +23,7 @@ def scope_of(config: ScanConfig) -> str:
     parts += [
         f"k8s:{c.kubeconfig or '~'}#{c.context or ''}" for c in config.sources.kubernetes_clusters
     ]
+    parts += [s.uri for s in config.artifacts.object_stores]
     return "|".join(sorted(parts))
 
 
@@ -58,11 +60,15 @@ def run_scan(
     collectors: Sequence[Collector] | None = None,
     checks: Sequence[Check] | None = None,
     today: dt.date | None = None,
+    baselines: Mapping[str, str] | None = None,
 ) -> ScanResult:
+    """Collect, check and rank. ``baselines`` are the model-artifact SHA-256 values recorded
+    by earlier scans of this scope (see :meth:`Store.artifact_baselines`)."""
     started = dt.datetime.now(dt.UTC)
     collected = collect(config, load_collectors() if collectors is None else collectors)
     graph = InventoryGraph()
-    graph.extend(collected.assets, collected.relations)
+    assets = with_baselines(collected.assets, baselines) if baselines else collected.assets
+    graph.extend(assets, collected.relations)
     active = select_checks(load_checks() if checks is None else checks, config)
     run = run_checks(graph, active)
     paths = find_attack_paths(graph)

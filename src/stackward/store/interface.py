@@ -52,8 +52,18 @@ class StoredFinding:
 
 
 class Store(Protocol):
-    def record_scan(self, result: ScanResult) -> ScanRecord:
-        """Write one scan and update every finding's lifecycle in its scope."""
+    def record_scan(self, result: ScanResult, accept_model_changes: bool = False) -> ScanRecord:
+        """Write one scan and update every finding's lifecycle in its scope.
+
+        Model artifacts seen for the first time get a SHA-256 baseline. A changed hash moves
+        the baseline only when a verified signature covers the new content or when
+        ``accept_model_changes`` says the change was reviewed; otherwise the old baseline
+        stays and the change keeps being reported as possible tampering.
+        """
+        ...
+
+    def artifact_baselines(self, scope: str) -> dict[str, str]:
+        """Baseline SHA-256 of every model artifact recorded in ``scope``, by asset id."""
         ...
 
     def scans(self, limit: int = 50) -> Sequence[ScanRecord]: ...

@@ -75,6 +75,20 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        2,
+        """
+        CREATE TABLE artifact_baselines (
+            scope TEXT NOT NULL,
+            asset_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            recorded_scan INTEGER NOT NULL REFERENCES scans(id),
+            reason TEXT NOT NULL,
+            PRIMARY KEY (scope, asset_id)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]

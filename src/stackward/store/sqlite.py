@@ -8,7 +8,8 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-from stackward.model import Finding, Severity
+from stackward.artifacts.provenance import content_digest, signature_verified
+from stackward.model import AssetKind, Finding, Severity
 from stackward.scan.result import ScanResult
 from stackward.store.interface import FindingStatus, ScanRecord, StoredFinding, StoreError
 from stackward.store.migrations import LATEST_VERSION, MIGRATIONS
@@ -58,12 +59,48 @@ class SqliteStore:
                 self._db.execute("INSERT INTO schema_version (version) VALUES (?)", (version,))
 
     # -- writing --------------------------------------------------------------------------
-    def record_scan(self, result: ScanResult) -> ScanRecord:
+    def record_scan(self, result: ScanResult, accept_model_changes: bool = False) -> ScanRecord:
         try:
             with self._db:
-                return self._record(result)
+                record = self._record(result)
+                self._record_baselines(result, record.id, accept_model_changes)
+                return record
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot record scan: {exc}") from None
+
+    def _record_baselines(self, result: ScanResult, scan_id: int, accept: bool) -> None:
+        known = self.artifact_baselines(result.scope)
+        now = _ts(result.finished_at)
+        for asset in result.graph.assets():
+            digest = content_digest(asset)
+            if asset.kind is not AssetKind.MODEL_ARTIFACT or digest is None:
+                continue
+            baseline = known.get(asset.id)
+            if baseline == digest:
+                continue
+            if baseline is None:
+                reason = "first seen"
+            elif signature_verified(asset):
+                reason = "changed, covered by a verified signature"
+            elif accept:
+                reason = "changed, accepted"
+            else:
+                continue
+            self._db.execute(
+                "INSERT INTO artifact_baselines VALUES (?,?,?,?,?,?) ON CONFLICT(scope, asset_id)"
+                " DO UPDATE SET sha256=excluded.sha256, recorded_at=excluded.recorded_at,"
+                " recorded_scan=excluded.recorded_scan, reason=excluded.reason",
+                (result.scope, asset.id, digest, now, scan_id, reason),
+            )
+
+    def artifact_baselines(self, scope: str) -> dict[str, str]:
+        try:
+            rows = self._db.execute(
+                "SELECT asset_id, sha256 FROM artifact_baselines WHERE scope = ?", (scope,)
+            ).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read artifact baselines: {exc}") from None
+        return {str(r[0]): str(r[1]) for r in rows}
 
     def _record(self, result: ScanResult) -> ScanRecord:
         db = self._db

@@ -9,8 +9,15 @@ datasets and models they name. Content that cannot be read is a Skipped, never a
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
+from stackward.artifacts.signing import SignatureVerifier
 from stackward.collectors.base import CollectContext, CollectResult
+from stackward.collectors.files.artifact_scan import (
+    hub_blobs_behind_snapshots,
+    may_hold_models,
+    scan_model_file,
+)
 from stackward.collectors.files.configs import read_code_or_config
 from stackward.collectors.files.content import Reading
 from stackward.collectors.files.datasets import read_dataset
@@ -20,6 +27,7 @@ from stackward.collectors.files.notebooks import read_notebook
 from stackward.collectors.files.references import TargetIndex, relations_for
 from stackward.collectors.sniff import FileKind
 from stackward.collectors.walk import FileEntry
+from stackward.config.schema import ArtifactSettings
 from stackward.model import Asset, AssetKind, Layer, Skipped
 
 NAME = "files"
@@ -98,6 +106,7 @@ def _hf_configs(entries: list[FileEntry]) -> dict[str, FileEntry]:
 
 class FilesCollector:
     name = NAME
+    models_only = False
 
     def collect(self, ctx: CollectContext) -> CollectResult:
         result = CollectResult()
@@ -105,16 +114,57 @@ class FilesCollector:
         entries = list(ctx.files)
         index = TargetIndex(entries)
         configs = _hf_configs(entries)
+        settings = ctx.config.artifacts
+        signatures = SignatureVerifier(settings.signing)
+        linked_blobs = hub_blobs_behind_snapshots(entries)
         for entry in entries:
+            if entry.path in linked_blobs and "/blobs/" in entry.rel:
+                continue  # the snapshot link that resolves to it is the asset
+            if self.models_only and not (
+                entry.kind is FileKind.MODEL_ARTIFACT
+                or (entry.kind in (FileKind.BINARY, FileKind.OTHER) and may_hold_models(entry))
+            ):
+                continue
+            scanned: Reading | None = None
+            if entry.kind in (FileKind.BINARY, FileKind.OTHER) and may_hold_models(entry):
+                scanned, holds_models = _scan_artifact(entry, settings, signatures)
+                if holds_models:
+                    entry = replace(
+                        entry, kind=FileKind.MODEL_ARTIFACT, detail="archive containing models"
+                    )
+                else:
+                    scanned = None
+            elif entry.kind is FileKind.MODEL_ARTIFACT:
+                scanned, _ = _scan_artifact(entry, settings, signatures)
             reading = read_content(entry, limit)
             if entry.kind is FileKind.MODEL_ARTIFACT:
                 _add_architecture(entry, configs, limit, reading)
+                if scanned is not None:
+                    reading.properties.update(scanned.properties)
+                    reading.skipped.extend(scanned.skipped)
             asset = file_asset(entry, **reading.properties)
             result.assets.append(asset)
             result.skipped.extend(reading.skipped)
             if entry.kind in _REFERRING_KINDS and reading.references:
                 result.relations.extend(relations_for(entry, asset.id, reading.references, index))
         return result
+
+
+class ModelFilesCollector(FilesCollector):
+    """Only the model artifacts among the walked files (``stackward scan-model``)."""
+
+    models_only = True
+
+
+def _scan_artifact(
+    entry: FileEntry, settings: ArtifactSettings, signatures: SignatureVerifier
+) -> tuple[Reading, bool]:
+    try:
+        return scan_model_file(entry, settings, signatures)
+    except Exception as exc:  # a scanner bug must not lose the file or the rest of the scan
+        reading = Reading()
+        reading.skip(entry, f"model artifact scanner failed: {type(exc).__name__}: {exc}")
+        return reading, entry.kind is FileKind.MODEL_ARTIFACT
 
 
 def _add_architecture(

@@ -126,9 +126,9 @@ def read_cluster(source: KubernetesClusterSource) -> ClusterRead:
     read = ClusterRead(name, [], [])
     config_file = str(Path(source.kubeconfig).expanduser()) if source.kubeconfig else None
     try:
-        _contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)  # type: ignore[no-untyped-call]
+        _contexts, active = k8s_config.list_kube_config_contexts(config_file=config_file)  # type: ignore[no-untyped-call,unused-ignore]
         read.name = source.context or as_str(as_dict(active).get("name")) or name
-        api_client = k8s_config.new_client_from_config(  # type: ignore[no-untyped-call]
+        api_client = k8s_config.new_client_from_config(  # type: ignore[no-untyped-call,unused-ignore]
             config_file=config_file, context=source.context, persist_config=False
         )
     except (ConfigException, OSError, ValueError, TypeError, KeyError, yaml.YAMLError) as exc:

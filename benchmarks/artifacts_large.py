@@ -1,0 +1,145 @@
+"""Throughput on multi-GB artifacts written on the fly: a PyTorch ZIP checkpoint and safetensors.
+
+The files are written by the real libraries (``torch.save`` and
+``safetensors.torch.save_file`` of the same state dict of random float32 tensors) with the
+project's own interpreter, which has both. Each file is read once untimed so every tool
+starts from a warm page cache, then each tool runs ``RUNS`` times and the median counts. The
+raw read speed of the same file (8 MB reads in Python, and ``cat > /dev/null``) is measured
+the same way, so "disk speed" is a number next to the tools'.
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.artifacts_results import Throughput
+from benchmarks.artifacts_run import run_tool
+from benchmarks.artifacts_tools import Tool
+
+RUNS = 3
+CHUNK = 8 * 1024 * 1024
+TENSOR_MB = 256
+
+_GENERATE = """
+import sys, torch
+from safetensors.torch import save_file
+total_mb, tensor_mb, pt_path, st_path = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+gen = torch.Generator().manual_seed(1234)
+per = tensor_mb * 1024 * 1024 // 4
+state = {}
+left = total_mb * 1024 * 1024 // 4
+i = 0
+while left > 0:
+    n = min(per, left)
+    state[f"layers.{i}.weight"] = torch.randn(n, generator=gen)
+    left -= n
+    i += 1
+torch.save(state, pt_path)
+save_file(state, st_path)
+"""
+
+
+class GenerationError(RuntimeError):
+    """The large artifacts could not be written."""
+
+
+@dataclass(frozen=True, slots=True)
+class LargeFile:
+    name: str
+    path: Path
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def generate(directory: Path, gigabytes: float, python: Path) -> list[LargeFile]:
+    """Write ``checkpoint.pt`` and ``model.safetensors`` of about ``gigabytes`` GB each."""
+    pt = directory / "checkpoint.pt"
+    st = directory / "model.safetensors"
+    megabytes = max(1, int(gigabytes * 1024))
+    proc = subprocess.run(
+        [str(python), "-c", _GENERATE, str(megabytes), str(TENSOR_MB), str(pt), str(st)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=3600,
+    )
+    if proc.returncode != 0:
+        raise GenerationError(f"generating large artifacts failed: {proc.stderr.strip()[-500:]}")
+    return [
+        LargeFile("PyTorch ZIP checkpoint (torch.save)", pt),
+        LargeFile("safetensors (safetensors.torch.save_file)", st),
+    ]
+
+
+def write_tiny_pickle(directory: Path) -> LargeFile:
+    """A 30-byte plain-data pickle: timing a tool on it measures that tool's start-up."""
+    path = directory / "tiny.pkl"
+    path.write_bytes(pickle.dumps({"weights": [0.5, 1.5]}, protocol=4))
+    return LargeFile("tiny pickle", path)
+
+
+def read_through(path: Path) -> float:
+    """Seconds to read ``path`` to the end in 8 MB chunks (the Python reader's speed)."""
+    started = time.perf_counter()
+    with path.open("rb", buffering=0) as handle:
+        while handle.read(CHUNK):
+            pass
+    return time.perf_counter() - started
+
+
+def _cat(path: Path) -> float:
+    started = time.perf_counter()
+    with Path("/dev/null").open("wb") as sink:
+        subprocess.run(["cat", str(path)], stdout=sink, check=True, timeout=3600)
+    return time.perf_counter() - started
+
+
+def disk_speed(large: LargeFile, runs: int = RUNS) -> list[Throughput]:
+    readers: tuple[tuple[str, Callable[[Path], float]], ...] = (
+        ("disk: Python reads of 8 MB", read_through),
+        ("disk: `cat FILE > /dev/null`", _cat),
+    )
+    return [
+        Throughput(large.name, large.size, label, tuple(reader(large.path) for _ in range(runs)))
+        for label, reader in readers
+    ]
+
+
+def time_tool(
+    label: str,
+    tool: Tool,
+    bin_dir: Path,
+    large: LargeFile,
+    *,
+    timeout_s: float,
+    out_dir: Path,
+    runs: int = RUNS,
+) -> Throughput:
+    """``runs`` timed runs of ``tool`` on ``large``; a timeout stops the series."""
+    times: list[float] = []
+    state = note = ""
+    slug = "".join(c if c.isalnum() else "-" for c in f"{label}-{large.path.stem}")
+    for attempt in range(runs):
+        result = run_tool(
+            tool,
+            bin_dir,
+            large.path,
+            timeout_s=timeout_s,
+            out_dir=out_dir,
+            label=f"{slug}-{attempt}",
+        )
+        if result.timed_out:
+            note = f"timed out after {timeout_s:.0f} s"
+            break
+        state = str(tool.views[0].rule.state(result.output))
+        if result.output.detail and state != "clean":
+            note = result.output.detail
+        times.append(result.wall_s)
+    return Throughput(large.name, large.size, label, tuple(times), state, note)

@@ -1,0 +1,1 @@
+"""Scanners for each model and container format."""

@@ -1,0 +1,1 @@
+"""Pickle analysis by opcode simulation, with an allow-list policy."""

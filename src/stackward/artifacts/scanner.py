@@ -1,0 +1,75 @@
+"""Scan one model artifact: hash it, detect its format, run the format scanners."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from stackward.artifacts.context import ScanContext
+from stackward.artifacts.dispatch import scan_source
+from stackward.artifacts.issues import ArtifactReport, IssueKind
+from stackward.artifacts.limits import ScanLimits
+from stackward.artifacts.source import ByteSource, FileSource, SourceError, iter_chunks
+from stackward.model import Severity
+
+
+def sha256_of(source: ByteSource) -> str:
+    digest = hashlib.sha256()
+    for block in iter_chunks(source):
+        digest.update(block)
+    return digest.hexdigest()
+
+
+def scan_artifact(
+    source: ByteSource,
+    *,
+    limits: ScanLimits | None = None,
+    allow_globals: tuple[str, ...] = (),
+    base_dir: Path | None = None,
+    compute_hash: bool = True,
+) -> ArtifactReport:
+    """Scan ``source`` without ever loading, importing or executing what it contains."""
+    report = ArtifactReport(location=source.name, size=source.size)
+    ctx = ScanContext.start(report, limits, allow_globals, base_dir)
+    if compute_hash:
+        try:
+            report.sha256 = sha256_of(source)
+        except (SourceError, OSError) as exc:
+            ctx.unscannable(f"cannot hash: {exc}", severity=Severity.MEDIUM)
+            return report
+    fmt = scan_source(source, ctx)
+    if fmt is None and not report.issues:
+        ctx.issue(
+            IssueKind.UNSCANNABLE,
+            Severity.LOW,
+            "content matches no model format the scanner knows; nothing in it was analysed",
+            symbol="unknown format",
+        )
+    return report
+
+
+def scan_path(
+    path: Path,
+    *,
+    limits: ScanLimits | None = None,
+    allow_globals: tuple[str, ...] = (),
+    compute_hash: bool = True,
+    name: str | None = None,
+) -> ArtifactReport:
+    """Scan a local file. An unreadable file gives a report with one unscannable issue."""
+    try:
+        source = FileSource(path, name=name)
+    except SourceError as exc:
+        report = ArtifactReport(location=name or str(path), size=0)
+        ScanContext.start(report, limits).unscannable(str(exc), severity=Severity.MEDIUM)
+        return report
+    try:
+        return scan_artifact(
+            source,
+            limits=limits,
+            allow_globals=allow_globals,
+            base_dir=path.parent,
+            compute_hash=compute_hash,
+        )
+    finally:
+        source.close()
