@@ -75,7 +75,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
     parser.add_argument("--file-timeout", type=float, default=60.0, help="seconds per file")
     parser.add_argument("--dir-timeout", type=float, default=1800.0, help="seconds per dir run")
-    parser.add_argument("--large-timeout", type=float, default=600.0, help="seconds per run")
+    parser.add_argument("--large-timeout", type=float, default=300.0, help="seconds per run")
     parser.add_argument(
         "--tools",
         default=",".join(t.name for t in PEERS),
@@ -201,7 +201,7 @@ def _prepare_tools(
         record = ToolRuns(
             peer.name,
             peer.views,
-            version=installed.version,
+            version=" + ".join([peer.requirement, *peer.extra_requirements]),
             install_error=installed.error,
             freeze=installed.freeze,
         )

@@ -56,10 +56,15 @@ def _header(bench: ArtifactBench) -> list[str]:
     malicious = sum(s.label == MALICIOUS for s in bench.samples)
     classes = len({s.cls for s in bench.samples if s.label == MALICIOUS})
     versions = ", ".join(
-        f"{t.name} {t.version}" if not t.install_error else f"{t.name}: {t.install_error}"
+        f"`{t.version}`" if not t.install_error else f"{t.name}: {t.install_error}"
         for t in bench.tools
         if t.name != "stackward"
     )
+    setup = [
+        f"  - {peer.name}: {peer.setup_note}"
+        for peer in PEERS
+        if peer.setup_note and peer.name in {t.name for t in bench.tools}
+    ]
     mode = (
         "`stackward scan-model` (CLI)"
         if bench.stackward_mode == "cli"
@@ -78,7 +83,9 @@ def _header(bench: ArtifactBench) -> list[str]:
         f"- {_load_line(bench)}",
         f"- stackward ran as {mode}",
         f"- Peers (PyPI, one venv each under `benchmarks/.venvs/`, pinned): {versions}. "
-        "Every peer's full `pip freeze` is in the raw results JSON.",
+        "Every peer's full `pip freeze` is in the raw results JSON. Beyond `pip install "
+        "<tool>`, each got what it needs to read the corpus formats:",
+        *setup,
         f"- Corpus: {len(bench.samples)} files, {malicious} malicious in {classes} evasion "
         f"classes and {len(bench.samples) - malicious} benign (written by "
         f"`python -m tests.artifacts.corpus.build`; {bench.corpus})",

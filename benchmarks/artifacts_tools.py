@@ -67,6 +67,8 @@ class Tool:
     env: Mapping[str, str] = field(default_factory=dict)
     how: str = ""
     """The command line in words, for the report."""
+    setup_note: str = ""
+    """Why the install differs from a bare ``pip install <tool>``, for the report."""
     error_when: str = ""
     skipped_when: str = ""
 
@@ -154,6 +156,11 @@ PEERS: tuple[Tool, ...] = (
         # modelscan 0.8.8 reads .npy headers through numpy.lib.format._check_version, which
         # numpy 2.3 removed; 2.2.6 is the newest numpy it works with
         extra_requirements=("numpy==2.2.6",),
+        setup_note=(
+            "extras `h5py,tensorflow` (its Keras and SavedModel scanners refuse to run without "
+            "them) and numpy 2.2.6 (0.8.8 calls `numpy.lib.format._check_version`, gone since "
+            "numpy 2.3, on every .npy file)"
+        ),
         parse=parse_modelscan,
         command=_modelscan,
         how="`modelscan scan -p FILE -r json -o REPORT -l ERROR`",
@@ -174,6 +181,7 @@ PEERS: tuple[Tool, ...] = (
         requirement="picklescan==1.0.5",
         # picklescan 1.0.5 imports numpy for .npy/.npz files without declaring it
         extra_requirements=("numpy",),
+        setup_note="numpy (imported for .npy/.npz files, not declared)",
         parse=parse_picklescan,
         command=_picklescan,
         how="`picklescan -p FILE` (log lines and summary)",
@@ -204,6 +212,7 @@ PEERS: tuple[Tool, ...] = (
         requirement="fickling==0.1.12",
         # fickling 0.1.12 imports typing_extensions without declaring it
         extra_requirements=("typing_extensions",),
+        setup_note="typing_extensions (imported at start-up, not declared)",
         parse=parse_fickling,
         command=_fickling,
         how=(
@@ -249,6 +258,10 @@ PEERS: tuple[Tool, ...] = (
         # the optional scanner dependencies for the corpus formats (Keras H5, ONNX, joblib, 7z,
         # SavedModel); without them those files get an "install modelaudit[...]" info note
         requirement="modelaudit[h5,onnx,joblib,sevenzip,safetensors,dill,tensorflow]==0.2.54",
+        setup_note=(
+            "extras for the corpus formats (without them Keras H5 and ONNX files only get an "
+            "info note asking for them); not `pytorch` (CUDA-sized), `mlflow`, `tensorrt`"
+        ),
         parse=parse_modelaudit,
         command=_modelaudit,
         how=(

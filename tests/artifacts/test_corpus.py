@@ -83,8 +83,8 @@ def test_hand_built_pickles_are_well_formed(
 
 @pytest.mark.parametrize(
     ("data", "expected"),
-    [(b"N.", 1), (b"N.K\x01.", 2), (b"\x80\x02(.", None), (b"N", None)],
-    ids=["one", "stacked", "unbalanced-mark", "no-stop"],
+    [(b"N.", 1), (b"N.K\x01.", 2), (b"\x80\x02t.", None), (b"N", None)],
+    ids=["one", "stacked", "tuple-without-mark", "no-stop"],
 )
 def test_disassembler_check_rejects_broken_streams(data: bytes, expected: int | None) -> None:
     if expected is None:
