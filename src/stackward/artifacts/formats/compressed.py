@@ -24,7 +24,7 @@ from stackward.artifacts.issues import IssueKind
 from stackward.artifacts.source import CHUNK, ByteSource, SpooledSource
 from stackward.model import Severity
 
-_DECODE_ERRORS = (zlib.error, OSError, lzma.LZMAError, EOFError, ValueError, RuntimeError)
+DECODE_ERRORS = (zlib.error, OSError, lzma.LZMAError, EOFError, ValueError, RuntimeError)
 _ZLIB_SECOND = (0x01, 0x5E, 0x9C, 0xDA)
 _FEED = 64 * 1024
 """Compressed bytes fed per step: small, so the expansion ratio is measured closely."""
@@ -206,7 +206,7 @@ class DecodedStream(io.RawIOBase):
                 break
             try:
                 out = self._decoder.step(data, want)
-            except _DECODE_ERRORS as exc:
+            except DECODE_ERRORS as exc:
                 self.error = f"compressed stream is corrupt ({exc})"
                 self.done = True
                 break

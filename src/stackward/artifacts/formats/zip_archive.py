@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from stackward.artifacts.context import ScanContext
 from stackward.artifacts.dispatch import detect
 from stackward.artifacts.formats.compressed import (
+    DECODE_ERRORS,
     DecodedStream,
     Decoder,
     native_decoder,
@@ -471,9 +472,18 @@ class _ZipScan:
             self.ctx.note_member(entry.name, f"method-{entry.method}", entry.size, False)
             return
         skip, make = plan
-        stream = DecodedStream(
-            self.source, entry.data_offset + skip, entry.compressed_size - skip, make, mctx
-        )
+        try:
+            stream = DecodedStream(
+                self.source, entry.data_offset + skip, entry.compressed_size - skip, make, mctx
+            )
+        except DECODE_ERRORS as exc:  # bad codec parameters (an LZMA properties header)
+            mctx.issue(
+                IssueKind.MALFORMED,
+                Severity.LOW,
+                f"member {entry.name!r} cannot be decompressed: {type(exc).__name__}: {exc}",
+                symbol="compressed data",
+            )
+            return
         spooled = SpooledSource(
             io.BufferedReader(stream, buffer_size=CHUNK),
             f"{self.source.name}!{entry.name}",
