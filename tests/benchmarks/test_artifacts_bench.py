@@ -17,6 +17,7 @@ from benchmarks.artifacts_results import (
     Sample,
     Throughput,
     ToolRuns,
+    from_json,
     load_manifest,
     to_json,
 )
@@ -525,3 +526,56 @@ def test_raw_json_keeps_every_verdict() -> None:
     stackward = raw["tools"][0]
     assert stackward["files"]["m1"]["states"] == {"stackward": "flagged"}
     assert raw["large"]["timings"][0]["median_s"] == 3.0
+
+
+def test_render_only_reads_back_what_was_stored() -> None:
+    bench = _bench()
+    bench.tools[0].directory_outputs = {"m1": ToolOutput(frozenset({"critical"}), Outcome.ANALYSED)}
+    views = {tool.name: tool.views for tool in (stackward_tool(True), *PEERS)}
+    again = from_json(json.loads(json.dumps(to_json(bench))), views)
+    assert render_section(again) == render_section(bench)
+    assert "stackward (one directory run)" in render_section(again)
+
+
+@pytest.mark.parametrize(
+    ("runs", "startup", "cell"),
+    [
+        pytest.param((3.0,), 1.0, "| 1,000 |", id="scan-time"),
+        pytest.param((1.05,), 1.0, "| start-up only |", id="within-noise"),
+        pytest.param((0.9,), 1.0, "| start-up only |", id="faster-than-start-up"),
+    ],
+)
+def test_throughput_without_start_up(runs: tuple[float, ...], startup: float, cell: str) -> None:
+    bench = _bench()
+    assert bench.large is not None
+    bench.large.timings = [Throughput("f", 2_000_000_000, "stackward", runs, "clean")]
+    bench.large.startup_s = {"stackward": startup}
+    assert cell in render_section(bench).split("### Throughput")[1].split("\n")[4]
+
+
+@pytest.mark.parametrize(
+    ("load", "busy"),
+    [
+        pytest.param({"at start": (3.0, 3.0, 3.0), "after": (1.1, 1.0, 1.0)}, False, id="quiet"),
+        pytest.param({"at start": (0.1, 0.1, 0.1), "after": (2.4, 1.0, 1.0)}, True, id="busy"),
+    ],
+)
+def test_load_line_judges_only_the_timed_parts(
+    load: dict[str, tuple[float, float, float]], busy: bool
+) -> None:
+    bench = _bench()
+    bench.load = load
+    assert ("other work was running" in render_section(bench)) is busy
+
+
+def test_stackward_misses_are_listed_by_name() -> None:
+    bench = _bench()
+    assert "stackward got every file right." in render_section(bench)
+    ours = bench.tools[0]
+    ours.files["m3"] = FileRun(
+        "m3", ToolOutput(frozenset(), Outcome.SKIPPED, "no artifact"), 0.1, 0
+    )
+    ours.files["b1"] = FileRun("b1", ToolOutput(frozenset({"high"}), Outcome.ANALYSED), 0.1, 1)
+    text = render_section(bench)
+    assert "- `m3` (malicious, polyglot): skipped (no artifact)" in text
+    assert "- `b1` (benign, benign-torch): flagged" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -13,6 +14,10 @@ from stackward.model.refs import ControlRef, Framework
 
 _DATA = "stackward.frameworks.data"
 ATLAS_FILE = "atlas-5.6.0.yaml"
+ATLAS_INDEX = "atlas-5.6.0.index.json"
+"""The parts of ``ATLAS_FILE`` the catalog uses, derived by :func:`atlas_index_from_yaml`
+(``python -m stackward.frameworks.catalog``): parsing 450 KB of YAML on every start would cost
+a fifth of a second. A test keeps the two equal."""
 NIST_FILE = "nist-ai-rmf-1.0-core.yaml"
 OWASP_FILE = "owasp-llm-2025.yaml"
 
@@ -65,24 +70,40 @@ class AtlasCatalog:
         return ()
 
 
-@functools.cache
-def atlas_catalog() -> AtlasCatalog:
+def atlas_index_from_yaml() -> dict[str, Any]:
+    """The compact index of the vendored ATLAS release: tactics, techniques, mitigations."""
     raw = _load_yaml(ATLAS_FILE)
     matrix = raw["matrices"][0]
-    techniques = {
-        t["id"]: AtlasTechnique(
-            id=t["id"],
-            name=t["name"],
-            tactics=tuple(t.get("tactics", ())),
-            parent=t.get("subtechnique-of"),
-        )
-        for t in matrix["techniques"]
+    return {
+        "version": str(raw["version"]),
+        "tactics": [[t["id"], t["name"]] for t in matrix["tactics"]],
+        "techniques": {
+            t["id"]: [t["name"], list(t.get("tactics", ())), t.get("subtechnique-of")]
+            for t in matrix["techniques"]
+        },
+        "mitigations": {m["id"]: m["name"] for m in matrix["mitigations"]},
     }
+
+
+def _atlas_index() -> dict[str, Any]:
+    index = resources.files(_DATA).joinpath(ATLAS_INDEX)
+    if index.is_file():
+        loaded: dict[str, Any] = json.loads(index.read_text(encoding="utf-8"))
+        return loaded
+    return atlas_index_from_yaml()
+
+
+@functools.cache
+def atlas_catalog() -> AtlasCatalog:
+    index = _atlas_index()
     return AtlasCatalog(
-        version=str(raw["version"]),
-        tactics=tuple(AtlasTactic(t["id"], t["name"]) for t in matrix["tactics"]),
-        techniques=techniques,
-        mitigations={m["id"]: m["name"] for m in matrix["mitigations"]},
+        version=index["version"],
+        tactics=tuple(AtlasTactic(tid, name) for tid, name in index["tactics"]),
+        techniques={
+            tid: AtlasTechnique(id=tid, name=name, tactics=tuple(tactics), parent=parent)
+            for tid, (name, tactics, parent) in index["techniques"].items()
+        },
+        mitigations=dict(index["mitigations"]),
     )
 
 
@@ -124,3 +145,11 @@ def owasp_llm(control_id: str) -> ControlRef:
     if control_id not in catalog:
         raise UnknownControlError(f"{control_id!r} is not in the OWASP Top 10 for LLM Apps 2025")
     return ControlRef(Framework.OWASP_LLM, control_id, catalog[control_id])
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).with_name("data") / ATLAS_INDEX
+    target.write_text(json.dumps(atlas_index_from_yaml(), sort_keys=True, indent=0) + "\n")
+    print(f"wrote {target}")

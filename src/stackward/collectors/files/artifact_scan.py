@@ -7,21 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from stackward.artifacts import scan_path
+from stackward.artifacts.dispatch import detect
 from stackward.artifacts.inventory import artifact_properties, limits_from, unscannable_reasons
 from stackward.artifacts.signing import SignatureVerifier
+from stackward.artifacts.source import FileSource, SourceError
 from stackward.collectors.files.content import Reading
-from stackward.collectors.sniff import open_regular
 from stackward.collectors.walk import FileEntry
 from stackward.config.schema import ArtifactSettings
 
-_ARCHIVE_MAGIC = (
-    b"\x1f\x8b",  # gzip (SageMaker model.tar.gz)
-    b"BZh",
-    b"\xfd7zXZ\x00",
-    b"7z\xbc\xaf\x27\x1c",
-    b"\x04\x22\x4d\x18",  # lz4 frame
-    b"PK\x03\x04",
-)
 _MODEL_MEMBER_FORMATS = frozenset(
     {
         "pickle",
@@ -72,14 +65,22 @@ def hub_cache_facts(entry: FileEntry, sha256: str | None) -> dict[str, object] |
     return facts
 
 
-def may_hold_models(entry: FileEntry) -> bool:
-    """An archive or compressed file that is not already known as a model artifact."""
+def artifact_format(entry: FileEntry) -> str | None:
+    """What the artifact scanner would read ``entry`` as, from its content (``None``: nothing).
+
+    Catches what name-and-magic sniffing does not: zlib/lzma-compressed joblib files,
+    pickles named ``.txt``, archives of models, TensorFlow graphs.
+    """
     try:
-        with open_regular(entry.path) as handle:
-            head = handle.read(512)
-    except OSError:
-        return False
-    return head.startswith(_ARCHIVE_MAGIC) or (len(head) >= 262 and head[257:262] == b"ustar")
+        source = FileSource(entry.path, name=entry.rel)
+    except SourceError:
+        return None
+    try:
+        return detect(source)
+    except (SourceError, OSError):
+        return None
+    finally:
+        source.close()
 
 
 def scan_root(entry: FileEntry) -> Path:
@@ -110,7 +111,9 @@ def scan_model_file(
             reading.properties["signature"] = signature
     for reason in unscannable_reasons(report):
         reading.skip(entry, f"model artifact partly unscanned: {reason}")
-    holds_models = bool(report.issues) or any(
-        m.format in _MODEL_MEMBER_FORMATS for m in report.members
+    holds_models = (
+        bool(report.issues)
+        or report.format in _MODEL_MEMBER_FORMATS
+        or any(m.format in _MODEL_MEMBER_FORMATS for m in report.members)
     )
     return reading, holds_models

@@ -14,8 +14,8 @@ from dataclasses import replace
 from stackward.artifacts.signing import SignatureVerifier
 from stackward.collectors.base import CollectContext, CollectResult
 from stackward.collectors.files.artifact_scan import (
+    artifact_format,
     hub_blobs_behind_snapshots,
-    may_hold_models,
     scan_model_file,
 )
 from stackward.collectors.files.configs import read_code_or_config
@@ -56,6 +56,9 @@ _READERS: dict[FileKind, Reader] = {
     FileKind.CONFIG: read_code_or_config,
     FileKind.LOG: read_log,
 }
+_PROBED_KINDS = frozenset({FileKind.BINARY, FileKind.OTHER, FileKind.DOCUMENT})
+"""Kinds whose content is also checked for model formats in a full scan (``scan-model``
+checks every file)."""
 _REFERRING_KINDS = {FileKind.NOTEBOOK, FileKind.SOURCE_CODE, FileKind.CONFIG}
 
 
@@ -120,17 +123,18 @@ class FilesCollector:
         for entry in entries:
             if entry.path in linked_blobs and "/blobs/" in entry.rel:
                 continue  # the snapshot link that resolves to it is the asset
-            if self.models_only and not (
-                entry.kind is FileKind.MODEL_ARTIFACT
-                or (entry.kind in (FileKind.BINARY, FileKind.OTHER) and may_hold_models(entry))
-            ):
+            probe = entry.kind is not FileKind.MODEL_ARTIFACT and (
+                self.models_only or entry.kind in _PROBED_KINDS
+            )
+            found = artifact_format(entry) if probe else None
+            if self.models_only and entry.kind is not FileKind.MODEL_ARTIFACT and found is None:
                 continue
             scanned: Reading | None = None
-            if entry.kind in (FileKind.BINARY, FileKind.OTHER) and may_hold_models(entry):
+            if found is not None:
                 scanned, holds_models = _scan_artifact(entry, settings, signatures)
                 if holds_models:
                     entry = replace(
-                        entry, kind=FileKind.MODEL_ARTIFACT, detail="archive containing models"
+                        entry, kind=FileKind.MODEL_ARTIFACT, detail=f"{found} (by content)"
                     )
                 else:
                     scanned = None
