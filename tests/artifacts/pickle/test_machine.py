@@ -11,7 +11,8 @@ from stackward.artifacts import IssueKind
 from stackward.artifacts.context import ScanContext
 from stackward.artifacts.issues import ArtifactReport
 from stackward.artifacts.limits import ScanLimits
-from stackward.artifacts.pickle.machine import PickleMachine, Use
+from stackward.artifacts.pickle.machine import PickleMachine
+from stackward.artifacts.pickle.values import Use
 from stackward.artifacts.source import BytesSource
 from tests.artifacts.pickle.build import (
     BUILD,

@@ -13,19 +13,18 @@ from dataclasses import dataclass, field
 
 from stackward.artifacts.context import ScanContext
 from stackward.artifacts.issues import IssueKind
-from stackward.artifacts.pickle.machine import (
+from stackward.artifacts.pickle.machine import PickleMachine, looks_like_stream_start
+from stackward.artifacts.pickle.policy import Category, Verdict, classify, is_deserializer
+from stackward.artifacts.pickle.sniff import looks_like_pickle
+from stackward.artifacts.pickle.values import (
     Call,
     DictValue,
     Global,
     GlobalRef,
-    PickleMachine,
     PickleTrace,
     StreamProblem,
     Use,
-    looks_like_stream_start,
 )
-from stackward.artifacts.pickle.policy import Category, Verdict, classify, is_deserializer
-from stackward.artifacts.pickle.sniff import looks_like_pickle
 from stackward.artifacts.source import ByteSource, BytesSource, SliceSource
 from stackward.model import Severity
 

@@ -11,143 +11,38 @@ the simulator stops at the first structural error and returns everything it foun
 
 from __future__ import annotations
 
-import io
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from enum import StrEnum
 
 from stackward.artifacts.context import ScanContext
-from stackward.artifacts.source import ByteSource, buffered
+from stackward.artifacts.pickle.stream import OpcodeReader as _Reader
+from stackward.artifacts.pickle.stream import StreamStop as _Stop
+from stackward.artifacts.pickle.stream import decimal_arg as _decimal
+from stackward.artifacts.pickle.stream import quoted_arg as _quoted
+from stackward.artifacts.pickle.values import (
+    UNKNOWN,
+    BuildHook,
+    BytesCall,
+    BytesRef,
+    Call,
+    DictValue,
+    Global,
+    GlobalRef,
+    LongText,
+    Persistent,
+    PickleTrace,
+    SetValue,
+    StreamProblem,
+    Use,
+)
+from stackward.artifacts.source import ByteSource
 
 TIME_CHECK_EVERY = 1 << 16
 MAX_CONTAINER_ITEMS = 10_000
 """Items retained per simulated list/dict/set; the rest are counted, not kept."""
 MAX_STACK = 2_000_000
 MAX_MEMO = 2_000_000
-MAX_LINE = 1 << 20
-"""Longest text line (protocol 0 argument) read; a longer one is malformed."""
 MAX_BYTES_CALLS = 1_000
-
-
-class Use(StrEnum):
-    """How a stream uses a global; decides how severe an unapproved one is."""
-
-    CALLED = "called"
-    INSTANTIATED = "instantiated"
-    BUILT = "state set on it"
-    REFERENCED = "referenced"
-
-
-@dataclass(slots=True)
-class GlobalRef:
-    """One place a stream names a global (``module``, ``name`` exactly as written)."""
-
-    module: str
-    name: str
-    offset: int
-    uses: set[Use] = field(default_factory=set)
-    via: str = "GLOBAL"
-
-
-@dataclass(frozen=True, slots=True)
-class Global:
-    ref: GlobalRef
-
-
-@dataclass(slots=True)
-class Call:
-    """The result of calling or instantiating ``func``; ``state`` is what BUILD gave it."""
-
-    func: object
-    args: object
-    offset: int
-    state: object = None
-
-
-@dataclass(frozen=True, slots=True)
-class LongText:
-    """A string literal longer than the retention limit: its head and true length."""
-
-    head: str
-    length: int
-
-
-@dataclass(frozen=True, slots=True)
-class BytesRef:
-    """A bytes literal too long to keep: where it lies in the source."""
-
-    offset: int
-    length: int
-
-
-@dataclass(slots=True)
-class DictValue:
-    items: list[tuple[object, object]] = field(default_factory=list)
-
-    def get(self, key: str) -> object:
-        for k, v in self.items:
-            if k == key:
-                return v
-        return None
-
-
-@dataclass(slots=True)
-class SetValue:
-    items: list[object] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class Persistent:
-    pid: object
-
-
-class Unknown:
-    """A value the simulator cannot know (an out-of-band buffer, an unresolved EXT code)."""
-
-    __slots__ = ()
-
-
-UNKNOWN = Unknown()
-
-
-@dataclass(frozen=True, slots=True)
-class BytesCall:
-    """A global called with a bytes literal first: a possible nested deserializer."""
-
-    ref: GlobalRef
-    payload: bytes | BytesRef
-    offset: int
-
-
-@dataclass(frozen=True, slots=True)
-class StreamProblem:
-    """Something wrong in the stream; ``kind`` is ``malformed``, ``dynamic``, ``ext`` or
-    ``limit``."""
-
-    kind: str
-    message: str
-    offset: int
-    symbol: str = ""
-
-
-@dataclass(slots=True)
-class PickleTrace:
-    """What one pickle stream contains, as far as it could be read."""
-
-    start: int
-    end: int = 0
-    protocol: int = 0
-    opcodes: int = 0
-    completed: bool = False
-    globals: list[GlobalRef] = field(default_factory=list)
-    problems: list[StreamProblem] = field(default_factory=list)
-    bytes_calls: list[BytesCall] = field(default_factory=list)
-
-
-BuildHook = Callable[[Call, int], "int | None"]
-"""Called after BUILD gives state to an instance: ``(instance, offset_after_build)`` ->
-where the stream resumes (for formats that write raw data after an object), or ``None``."""
 
 
 class _Signal:
@@ -158,96 +53,6 @@ class _Signal:
 
 _NOTHING = _Signal()
 _STOPPED = _Signal()
-
-
-class _Stop(Exception):
-    def __init__(self, message: str, offset: int, kind: str = "malformed") -> None:
-        super().__init__(message)
-        self.message = message
-        self.offset = offset
-        self.kind = kind
-
-
-class _Reader:
-    """Sequential reads with every length checked against the real size first.
-
-    The position is tracked here rather than asked of the stream: ``tell()`` on a buffered
-    reader over a Python raw stream costs more than the read itself.
-    """
-
-    def __init__(self, source: ByteSource, start: int) -> None:
-        self.size = source.size
-        self.pos = start
-        self._stream = buffered(source, start)
-        self.raw_read = self._stream.read
-        """Unchecked read for the opcode loop, which keeps :attr:`pos` itself."""
-
-    def seek(self, offset: int) -> None:
-        self._stream.seek(offset, io.SEEK_SET)
-        self.pos = offset
-
-    def byte(self) -> int:
-        data = self._stream.read(1)
-        if not data:
-            raise _Stop("data ends before STOP", self.pos)
-        self.pos += 1
-        return data[0]
-
-    def take(self, count: int) -> bytes:
-        if count < 0 or self.pos + count > self.size:
-            raise _Stop(f"length {count} runs past the end of the data", self.pos)
-        data = self._stream.read(count)
-        self.pos += len(data)
-        if len(data) != count:
-            raise _Stop("data ends early", self.pos)
-        return data
-
-    def skip(self, count: int) -> None:
-        if count < 0 or self.pos + count > self.size:
-            raise _Stop(f"length {count} runs past the end of the data", self.pos)
-        self.seek(self.pos + count)
-
-    def long_line(self, keep: int) -> tuple[bytes, int]:
-        """A text argument of any length: its first ``keep`` bytes and its full length."""
-        head = b""
-        length = 0
-        while True:
-            data = self._stream.readline(MAX_LINE)
-            self.pos += len(data)
-            length += len(data)
-            if len(head) < keep:
-                head += data[: keep - len(head) + 1]
-            if data.endswith(b"\n"):
-                return (head[:-1] if length == len(head) else head[:keep]), length - 1
-            if not data:
-                raise _Stop("text argument not terminated by a newline", self.pos)
-
-    def line(self) -> bytes:
-        data = self._stream.readline(MAX_LINE)
-        self.pos += len(data)
-        if not data.endswith(b"\n"):
-            raise _Stop("text argument not terminated by a newline", self.pos)
-        return data[:-1]
-
-
-def _decimal(text: bytes, offset: int) -> int:
-    try:
-        return int(text.rstrip(b"L") or b"x", 10)
-    except ValueError:
-        raise _Stop("bad decimal argument", offset) from None
-
-
-def _quoted(text: bytes, offset: int) -> bytes:
-    if len(text) >= 2 and text[0] == text[-1] and text[:1] in (b"'", b'"'):
-        try:
-            return (
-                bytes(text[1:-1].decode("ascii"), "latin-1")
-                .decode("unicode_escape")
-                .encode("latin-1")
-            )
-        except (UnicodeError, ValueError):
-            raise _Stop("bad escape in STRING argument", offset) from None
-    raise _Stop("STRING argument is not quoted", offset)
 
 
 class PickleMachine:
