@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
 
-from stackward.artifacts.source import SourceError
+from stackward.artifacts.source import SourceError, check_range
 
 BLOCK = 1024 * 1024
 CACHED_BLOCKS = 16
@@ -166,8 +166,7 @@ class S3Source:
         return data
 
     def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise SourceError(f"{self.name}: negative read ({offset}, {length})")
+        check_range(self.name, offset, length)
         end = min(self.size, offset + length)
         if offset >= end:
             return b""

@@ -23,6 +23,12 @@ class SourceError(OSError):
     """A source could not be read (I/O error, object vanished, access denied)."""
 
 
+def check_range(name: str, offset: int, length: int) -> None:
+    """Refuse a read that a scanner computed from corrupt lengths before it reaches I/O."""
+    if offset < 0 or length < 0:
+        raise SourceError(f"{name}: negative read ({offset}, {length})")
+
+
 @runtime_checkable
 class ByteSource(Protocol):
     """Readable bytes with a known size. ``name`` is what findings call it."""
@@ -56,8 +62,7 @@ class BytesSource:
         return len(self._data)
 
     def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise SourceError(f"{self._name}: negative read ({offset}, {length})")
+        check_range(self._name, offset, length)
         return bytes(self._data[offset : offset + length])
 
     def close(self) -> None:
@@ -85,8 +90,7 @@ class FileSource:
         return self._size
 
     def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise SourceError(f"{self._name}: negative read ({offset}, {length})")
+        check_range(self._name, offset, length)
         try:
             return os.pread(self._handle.fileno(), length, offset)
         except OSError as exc:
@@ -114,8 +118,7 @@ class SliceSource:
         return self._length
 
     def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise SourceError(f"{self._name}: negative read ({offset}, {length})")
+        check_range(self._name, offset, length)
         if offset >= self._length:
             return b""
         return self._parent.read_at(self._start + offset, min(length, self._length - offset))
@@ -160,8 +163,7 @@ class SpooledSource:
         return self._size
 
     def read_at(self, offset: int, length: int) -> bytes:
-        if offset < 0 or length < 0:
-            raise SourceError(f"{self._name}: negative read ({offset}, {length})")
+        check_range(self._name, offset, length)
         self._spool.seek(offset)
         return self._spool.read(length)
 

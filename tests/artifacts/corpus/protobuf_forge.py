@@ -8,29 +8,18 @@ field from the field numbers in ``tensorflow/core/protobuf/saved_model.proto``,
 
 from __future__ import annotations
 
+from tests.artifacts.formats.pbwrite import ld, vint
+
 DT_FLOAT = 1
 DT_STRING = 7
 
 
-def varint(value: int) -> bytes:
-    out = bytearray()
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return bytes(out)
-
-
 def field_varint(number: int, value: int) -> bytes:
-    return varint(number << 3) + varint(value)
+    return vint(number, value)
 
 
 def field_bytes(number: int, value: bytes | str) -> bytes:
-    raw = value.encode() if isinstance(value, str) else value
-    return varint(number << 3 | 2) + varint(len(raw)) + raw
+    return ld(number, value)
 
 
 def attr_string(value: bytes | str) -> bytes:
