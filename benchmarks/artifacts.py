@@ -36,7 +36,7 @@ from benchmarks.artifacts_large import (
     time_tool,
     write_tiny_pickle,
 )
-from benchmarks.artifacts_report import render_section, replace_section
+from benchmarks.artifacts_report import START, render_section, replace_section
 from benchmarks.artifacts_results import (
     ArtifactBench,
     FileRun,
@@ -44,6 +44,7 @@ from benchmarks.artifacts_results import (
     ManifestError,
     Sample,
     ToolRuns,
+    from_json,
     load_manifest,
     to_json,
 )
@@ -76,6 +77,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--file-timeout", type=float, default=60.0, help="seconds per file")
     parser.add_argument("--dir-timeout", type=float, default=1800.0, help="seconds per dir run")
     parser.add_argument("--large-timeout", type=float, default=300.0, help="seconds per run")
+    parser.add_argument(
+        "--render-only",
+        action="store_true",
+        help="rewrite the docs section from <work>/artifacts/results.json without measuring",
+    )
     parser.add_argument(
         "--tools",
         default=",".join(t.name for t in PEERS),
@@ -213,8 +219,24 @@ def _prepare_tools(
     return records, ready
 
 
+def _write_section(bench: ArtifactBench, out: Path) -> None:
+    page = out.read_text(encoding="utf-8") if out.exists() else "# Benchmarks\n"
+    out.write_text(replace_section(page, render_section(bench)), encoding="utf-8")
+
+
+def render_only(args: argparse.Namespace) -> int:
+    results = args.work.resolve() / "artifacts" / "results.json"
+    views = {tool.name: tool.views for tool in (stackward_tool(True), *PEERS)}
+    bench = from_json(json.loads(results.read_text(encoding="utf-8")), views)
+    _write_section(bench, args.out)
+    _log(f"wrote {args.out} from {results}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
+    if args.render_only:
+        return render_only(args)
     command = shlex.join(["python", "benchmarks/artifacts.py", *argv])
     started = dt.datetime.now(dt.UTC)
     python = PROJECT_PYTHON if PROJECT_PYTHON.exists() else Path(sys.executable)
@@ -239,7 +261,7 @@ def main(argv: list[str]) -> int:
     records, ready = _prepare_tools(args, use_cli)
     bench.tools = records
     by_name = {r.name: r for r in records}
-    bench.load["at start"] = os.getloadavg()
+    bench.load[START] = os.getloadavg()
     for tool, bin_dir in ready:
         _log(f"{tool.name}: {len(samples)} files, one process each")
         record = by_name[tool.name]
@@ -260,8 +282,7 @@ def main(argv: list[str]) -> int:
     results = args.work.resolve() / "artifacts" / "results.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(to_json(bench), indent=2), encoding="utf-8")
-    page = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Benchmarks\n"
-    args.out.write_text(replace_section(page, render_section(bench)), encoding="utf-8")
+    _write_section(bench, args.out)
     _log(f"wrote {args.out} (raw numbers in {results})")
     return 0
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.artifacts_tools import View
-from benchmarks.artifacts_verdicts import ToolOutput
+from benchmarks.artifacts_verdicts import Outcome, ToolOutput
 from benchmarks.machine import Machine
 
 MALICIOUS = "malicious"
@@ -164,11 +164,12 @@ def to_json(bench: ArtifactBench) -> dict[str, Any]:
                 "per_file_wall_s": t.per_file_wall_s,
                 "directory_wall_s": t.directory_wall_s,
                 "directory_note": t.directory_note,
+                "directory_files": {
+                    path: _output_json(output) for path, output in t.directory_outputs.items()
+                },
                 "files": {
                     path: {
-                        "outcome": str(run.output.outcome),
-                        "severities": sorted(run.output.severities),
-                        "detail": run.output.detail,
+                        **_output_json(run.output),
                         "wall_s": round(run.wall_s, 4),
                         "returncode": run.returncode,
                         "states": {v.label: str(v.rule.state(run.output)) for v in t.views},
@@ -191,3 +192,73 @@ def to_json(bench: ArtifactBench) -> dict[str, Any]:
             ],
         },
     }
+
+
+def _output_json(output: ToolOutput) -> dict[str, Any]:
+    return {
+        "outcome": str(output.outcome),
+        "severities": sorted(output.severities),
+        "detail": output.detail,
+    }
+
+
+def _output(data: dict[str, Any]) -> ToolOutput:
+    return ToolOutput(
+        frozenset(data.get("severities") or ()), Outcome(data["outcome"]), data.get("detail", "")
+    )
+
+
+def from_json(data: dict[str, Any], views: dict[str, tuple[View, ...]]) -> ArtifactBench:
+    """The run :func:`to_json` stored, to render the report again without re-measuring.
+
+    ``views`` gives each tool's flag rules by name (rules are code, not data).
+    """
+    bench = ArtifactBench(
+        command=data["command"],
+        started=dt.datetime.fromisoformat(data["started"]),
+        machine=Machine(**data["machine"]),
+        corpus=data["corpus"],
+        stackward_mode=data["stackward_mode"],
+        file_timeout_s=data["file_timeout_s"],
+        samples=[Sample(**s) for s in data["samples"]],
+        load={k: (v[0], v[1], v[2]) for k, v in data["load"].items()},
+        finished=dt.datetime.fromisoformat(data["finished"]) if data.get("finished") else None,
+    )
+    for tool in data["tools"]:
+        record = ToolRuns(
+            tool["name"],
+            views[tool["name"]],
+            version=tool["version"],
+            install_error=tool["install_error"],
+            freeze=tuple(tool["freeze"]),
+            directory_wall_s=tool["directory_wall_s"],
+            directory_note=tool["directory_note"],
+        )
+        record.files = {
+            path: FileRun(path, _output(run), run["wall_s"], run["returncode"])
+            for path, run in tool["files"].items()
+        }
+        record.directory_outputs = {
+            path: _output(out) for path, out in (tool.get("directory_files") or {}).items()
+        }
+        bench.tools.append(record)
+    large = data.get("large")
+    if large is not None:
+        bench.large = LargeArtifacts(
+            generate_s=large["generate_s"],
+            warm_read_s=large["warm_read_s"],
+            startup_s=large.get("startup_s") or {},
+            note=large["note"],
+            timings=[
+                Throughput(
+                    t["artifact"],
+                    t["size_bytes"],
+                    t["tool"],
+                    tuple(t["runs_s"]),
+                    t["state"],
+                    t["note"],
+                )
+                for t in large["timings"]
+            ],
+        )
+    return bench

@@ -23,6 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the ``benchmarks`` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.artifacts_report import BEGIN as ARTIFACTS_BEGIN
 from benchmarks.checkov_runner import (
     KUBERNETES,
     TERRAFORM_PLAN,
@@ -233,9 +234,19 @@ def main(argv: list[str]) -> int:
     run.coverage = compare(work / "coverage", checkov)
     _save_raw(run, out / "results.json")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(render(run), encoding="utf-8")
+    args.out.write_text(keep_other_sections(args.out, render(run)), encoding="utf-8")
     _log(f"wrote {args.out} (raw numbers in {out / 'results.json'})")
     return 0 if all(s.ok for s in run.scans) else 1
+
+
+def keep_other_sections(page: Path, scale_section: str) -> str:
+    """The new scale figures, followed by the artifact-scanner section already on the page
+    (``benchmarks/artifacts.py`` owns it), so neither benchmark erases the other."""
+    old = page.read_text(encoding="utf-8") if page.is_file() else ""
+    start = old.find(ARTIFACTS_BEGIN)
+    if start < 0:
+        return scale_section
+    return scale_section.rstrip() + "\n\n" + old[start:]
 
 
 if __name__ == "__main__":

@@ -124,3 +124,13 @@ def test_checkov_scales_stop_when_the_next_would_pass_the_timeout(
     current = next(s for s in stacks if s.scale == scale)
     note = scan_scale._projected_stop(wall_s, current, stacks, timeout_s=1800)
     assert bool(note) is expect_skip
+
+
+def test_scale_report_keeps_the_artifact_section(tmp_path: Path) -> None:
+    page = tmp_path / "benchmarks.md"
+    page.write_text("# old scale\n\n<!-- artifacts:begin -->\nA\n<!-- artifacts:end -->\n")
+    merged = scan_scale.keep_other_sections(page, "# new scale\n")
+    assert merged.startswith("# new scale")
+    assert "<!-- artifacts:begin -->\nA\n<!-- artifacts:end -->" in merged
+    assert "old scale" not in merged
+    assert scan_scale.keep_other_sections(tmp_path / "none.md", "# s\n") == "# s\n"
