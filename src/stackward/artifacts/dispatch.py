@@ -46,7 +46,9 @@ SCANNERS: dict[str, str] = {
 """Format name -> ``module:function``. Imported on first use so a broken optional
 dependency (py7zr, lz4) costs only the formats that need it."""
 
-_ZLIB_SECOND = (0x01, 0x5E, 0x9C, 0xDA)
+ZLIB_SECOND = (0x01, 0x5E, 0x9C, 0xDA)
+"""Second byte of a zlib header for each compression level (the first is 0x78)."""
+LZMA_ALONE = b"]\x00\x00"
 _JSON_CONFIG = re.compile(rb'^\s*\{.{0,2048}?"(?:class_name|module|registered_name)"\s*:', re.S)
 _EOCD = b"PK\x05\x06"
 _ZIP_AWARE = frozenset(
@@ -99,6 +101,25 @@ def _looks_like_onnx(head: bytes) -> bool:
     return probe(head)
 
 
+def compression_of(head: bytes) -> str | None:
+    """The compressed-stream format whose magic ``head`` starts with. The lzma-alone format
+    has no real magic (``LZMA_ALONE`` is only its usual properties byte), so it is left to
+    callers that have another hint."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh") and len(head) > 4 and head[4:10] == b"1AY&SY":
+        return "bz2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if head.startswith(b"\x04\x22\x4d\x18"):
+        return "lz4"
+    if head.startswith(b"ZF0x"):
+        return "zlib"
+    if len(head) >= 2 and head[0] == 0x78 and head[1] in ZLIB_SECOND:
+        return "zlib"
+    return None
+
+
 def detect(source: ByteSource, container: str = "") -> str | None:
     """The format of ``source`` from its content; the name only breaks ties between
     formats that have no magic bytes (protobuf, protocol-0 pickles)."""
@@ -122,19 +143,10 @@ def detect(source: ByteSource, container: str = "") -> str | None:
         return "gguf"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
-    if head.startswith(b"BZh") and len(head) > 4 and head[4:10] == b"1AY&SY":
-        return "bz2"
-    if head.startswith(b"\xfd7zXZ\x00"):
-        return "xz"
-    if head.startswith(b"\x04\x22\x4d\x18"):
-        return "lz4"
-    if head.startswith(b"ZF0x"):
-        return "zlib"
-    if len(head) >= 2 and head[0] == 0x78 and head[1] in _ZLIB_SECOND:
-        return "zlib"
-    if head.startswith(b"]\x00\x00") and name.endswith((".lzma", ".joblib", ".pkl")):
+    compression = compression_of(head)
+    if compression is not None:
+        return compression
+    if head.startswith(LZMA_ALONE) and name.endswith((".lzma", ".joblib", ".pkl")):
         return "lzma"
     if len(head) >= 262 and head[257:262] == b"ustar":
         return "tar"

@@ -19,13 +19,12 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from stackward.artifacts.context import BudgetExceeded, ScanContext
-from stackward.artifacts.dispatch import detect
+from stackward.artifacts.dispatch import LZMA_ALONE, ZLIB_SECOND, compression_of, detect
 from stackward.artifacts.issues import IssueKind
 from stackward.artifacts.source import CHUNK, ByteSource, SpooledSource
 from stackward.model import Severity
 
 DECODE_ERRORS = (zlib.error, OSError, lzma.LZMAError, EOFError, ValueError, RuntimeError)
-_ZLIB_SECOND = (0x01, 0x5E, 0x9C, 0xDA)
 _FEED = 64 * 1024
 """Compressed bytes fed per step: small, so the expansion ratio is measured closely."""
 _MAX_IDLE_STEPS = 10_000
@@ -254,19 +253,10 @@ _FORMATS = {
 
 
 def _sniff(head: bytes) -> str | None:
-    if head.startswith(b"\x1f\x8b"):
-        return "gzip"
-    if head.startswith(b"BZh"):
-        return "bz2"
-    if head.startswith(b"\xfd7zXZ\x00"):
-        return "xz"
-    if head.startswith(b"\x04\x22\x4d\x18"):
-        return "lz4"
-    if head.startswith(b"ZF") or (len(head) >= 2 and head[0] == 0x78 and head[1] in _ZLIB_SECOND):
-        return "zlib"
-    if head.startswith(b"]\x00\x00"):
-        return "lzma"
-    return None
+    found = compression_of(head)
+    if found is None and head.startswith(LZMA_ALONE):
+        return "lzma"  # the dispatcher only sends lzma-alone content here with a name hint
+    return found
 
 
 def _old_joblib_offset(head: bytes) -> int:
@@ -274,7 +264,7 @@ def _old_joblib_offset(head: bytes) -> int:
     if not head.startswith(b"ZF"):
         return 0
     for index in range(2, min(len(head) - 1, _OLD_JOBLIB_HEADER_MAX)):
-        if head[index] == 0x78 and head[index + 1] in _ZLIB_SECOND:
+        if head[index] == 0x78 and head[index + 1] in ZLIB_SECOND:
             return index
     return -1
 
