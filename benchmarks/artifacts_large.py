@@ -2,14 +2,17 @@
 
 The files are written by the real libraries (``torch.save`` and
 ``safetensors.torch.save_file`` of the same state dict of random float32 tensors) with the
-project's own interpreter, which has both. Each file is read once untimed so every tool
-starts from a warm page cache, then each tool runs ``RUNS`` times and the median counts. The
-raw read speed of the same file (8 MB reads in Python, and ``cat > /dev/null``) is measured
-the same way, so "disk speed" is a number next to the tools'.
+project's own interpreter, which has both. Each tool runs ``RUNS`` times per file and the
+median counts, twice over: with a warm page cache (the file read once untimed first), and
+cold, with the file's pages dropped from the cache (``posix_fadvise(DONTNEED)``, no root
+needed) before every run, so a tool that reads the whole file pays the disk. The raw read
+speed of the same file (8 MB reads in Python, and ``cat > /dev/null``) is measured the same
+ways, so "disk speed" is a number next to the tools'.
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import time
@@ -87,6 +90,16 @@ def write_tiny_pickle(directory: Path) -> LargeFile:
     return LargeFile("tiny pickle", path)
 
 
+def evict(path: Path) -> None:
+    """Drop ``path``'s pages from the page cache, so the next read comes from the disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+        os.posix_fadvise(descriptor, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(descriptor)
+
+
 def read_through(path: Path) -> float:
     """Seconds to read ``path`` to the end in 8 MB chunks (the Python reader's speed)."""
     started = time.perf_counter()
@@ -103,15 +116,21 @@ def _cat(path: Path) -> float:
     return time.perf_counter() - started
 
 
-def disk_speed(large: LargeFile, runs: int = RUNS) -> list[Throughput]:
+def disk_speed(large: LargeFile, *, cold: bool = False, runs: int = RUNS) -> list[Throughput]:
     readers: tuple[tuple[str, Callable[[Path], float]], ...] = (
         ("disk: Python reads of 8 MB", read_through),
         ("disk: `cat FILE > /dev/null`", _cat),
     )
-    return [
-        Throughput(large.name, large.size, label, tuple(reader(large.path) for _ in range(runs)))
-        for label, reader in readers
-    ]
+    timings = []
+    for label, reader in readers:
+        times = []
+        for _ in range(runs):
+            if cold:
+                evict(large.path)
+            times.append(reader(large.path))
+        cache = "cold" if cold else "warm"
+        timings.append(Throughput(large.name, large.size, label, tuple(times), cache=cache))
+    return timings
 
 
 def time_tool(
@@ -122,13 +141,18 @@ def time_tool(
     *,
     timeout_s: float,
     out_dir: Path,
+    cold: bool = False,
     runs: int = RUNS,
 ) -> Throughput:
-    """``runs`` timed runs of ``tool`` on ``large``; a timeout stops the series."""
+    """``runs`` timed runs of ``tool`` on ``large``; a timeout stops the series. ``cold``
+    drops the file from the page cache before each run."""
     times: list[float] = []
     state = note = ""
-    slug = "".join(c if c.isalnum() else "-" for c in f"{label}-{large.path.stem}")
+    cache = "cold" if cold else "warm"
+    slug = "".join(c if c.isalnum() else "-" for c in f"{label}-{large.path.stem}-{cache}")
     for attempt in range(runs):
+        if cold:
+            evict(large.path)
         result = run_tool(
             tool,
             bin_dir,
@@ -147,4 +171,4 @@ def time_tool(
         if result.wall_s > SLOW_RUN_S and attempt + 1 < runs:
             note = f"one run only (it took over {SLOW_RUN_S:.0f} s); {note}".rstrip("; ")
             break
-    return Throughput(large.name, large.size, label, tuple(times), state, note)
+    return Throughput(large.name, large.size, label, tuple(times), state, note, cache)

@@ -279,6 +279,7 @@ def _throughput(bench: ArtifactBench) -> list[str]:
     header = (
         "artifact",
         "size",
+        "cache",
         "reader",
         "median wall",
         "MB/s",
@@ -293,9 +294,12 @@ def _throughput(bench: ArtifactBench) -> list[str]:
         "",
         *_table(header, rows),
         "",
+        *([large.rerun, ""] if large.rerun else []),
         f"Both files hold the same state dict of random float32 tensors ({large.generate_s:.0f} s "
-        "to write with the project's torch and safetensors). Each file was read once before "
-        f"timing so the page cache is warm (that read took {warm}). Median of the runs shown; "
+        "to write with the project's torch and safetensors). Warm: each file was read once "
+        f"before timing so the page cache holds it (that read took {warm}). Cold: the file's "
+        "pages were dropped from the page cache (`posix_fadvise(POSIX_FADV_DONTNEED)`) before "
+        "every run, so whatever a tool reads comes from the disk. Median of the runs shown; "
         "MB/s = file size (10^6 bytes) / median wall, including process start-up; the "
         "start-up column is the same tool's median wall on a 30-byte pickle, and the last MB/s "
         'column divides by the difference (the scan itself); "start-up only" means the '
@@ -303,7 +307,8 @@ def _throughput(bench: ArtifactBench) -> list[str]:
         "the ZIP directory and the pickle, or stops at a header it does not scan), so its time "
         "does not grow with the file. stackward "
         "hashes the whole file with SHA-256 for provenance by default; `--no-hash` skips it. "
-        "The disk rows are the raw read speed of the same file from the warm cache. Both "
+        "The disk rows are the raw read speed of the same file (warm: memory copy speed; cold: "
+        "the disk's). Every tool runs from compiled bytecode. Both "
         "files are benign: any verdict other than clean or skipped is a false alarm.",
         *(["", large.note] if large.note else []),
         "",
@@ -327,6 +332,7 @@ def _throughput_row(t: Throughput, startup: float | None) -> tuple[object, ...]:
     return (
         t.artifact,
         f"{t.size_bytes / 1e9:.2f} GB",
+        t.cache,
         t.tool,
         _secs(t.median_s),
         _mbps(t.size_bytes, t.median_s),

@@ -95,7 +95,7 @@ class ToolRuns:
 
 @dataclass(frozen=True, slots=True)
 class Throughput:
-    """Repeated timings of one tool on one large artifact (page cache warm)."""
+    """Repeated timings of one tool on one large artifact, with the page cache warm or cold."""
 
     artifact: str
     size_bytes: int
@@ -104,6 +104,8 @@ class Throughput:
     state: str = ""
     """The verdict on the file (every large artifact is benign), or why the runs stopped."""
     note: str = ""
+    cache: str = "warm"
+    """``warm``: the file is in the page cache; ``cold``: evicted before every run."""
 
     @property
     def median_s(self) -> float | None:
@@ -124,6 +126,9 @@ class LargeArtifacts:
     startup_s: dict[str, float] = field(default_factory=dict)
     """Median wall of each tool on a tiny pickle: process start-up, imports and exit."""
     note: str = ""
+    rerun: str = ""
+    """Set when this section was re-measured on its own (``--large-only``): the command, the
+    date and the commit, which differ from the corpus runs'."""
 
 
 @dataclass(slots=True)
@@ -186,6 +191,7 @@ def to_json(bench: ArtifactBench) -> dict[str, Any]:
             "warm_read_s": bench.large.warm_read_s,
             "startup_s": bench.large.startup_s,
             "note": bench.large.note,
+            "rerun": bench.large.rerun,
             "timings": [
                 {**asdict(t), "median_s": t.median_s, "mb_per_s": t.mb_per_s}
                 for t in bench.large.timings
@@ -249,6 +255,7 @@ def from_json(data: dict[str, Any], views: dict[str, tuple[View, ...]]) -> Artif
             warm_read_s=large["warm_read_s"],
             startup_s=large.get("startup_s") or {},
             note=large["note"],
+            rerun=large.get("rerun", ""),
             timings=[
                 Throughput(
                     t["artifact"],
@@ -257,6 +264,7 @@ def from_json(data: dict[str, Any], views: dict[str, tuple[View, ...]]) -> Artif
                     tuple(t["runs_s"]),
                     t["state"],
                     t["note"],
+                    t.get("cache", "warm"),
                 )
                 for t in large["timings"]
             ],

@@ -22,6 +22,14 @@ class ToolResult:
     raw: RawRun
 
 
+def _tool_environment(tool: Tool) -> dict[str, str]:
+    """The caller's environment without ``PYTHONDONTWRITEBYTECODE``: every tool runs from
+    compiled bytecode, as after a normal install (pip compiles peers' modules at install; an
+    editable stackward writes its own on the first run)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, **tool.env}
+
+
 def run_tool(
     tool: Tool, bin_dir: Path, target: Path, *, timeout_s: float, out_dir: Path, label: str
 ) -> ToolResult:
@@ -34,7 +42,7 @@ def run_tool(
     report = out_dir / f"{label}.report"
     report.unlink(missing_ok=True)
     call = tool.command(bin_dir, target, report)
-    env = {**os.environ, **tool.env} if tool.env else None
+    env = _tool_environment(tool)
     run = run_measured(
         call.argv,
         timeout_s=timeout_s,

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from benchmarks.artifacts_large import evict
 from benchmarks.artifacts_metrics import NOT_LISTED, confusion, per_class, states
 from benchmarks.artifacts_report import BEGIN, END, render_section, replace_section
 from benchmarks.artifacts_results import (
@@ -497,7 +498,10 @@ def _bench() -> ArtifactBench:
     bench.large = LargeArtifacts(
         generate_s=12.0,
         warm_read_s={"safetensors": 1.0},
-        timings=[Throughput("safetensors", 2_000_000_000, "stackward", (2.0, 4.0, 3.0), "clean")],
+        timings=[
+            Throughput("safetensors", 2_000_000_000, "stackward", (2.0, 4.0, 3.0), "clean"),
+            Throughput("safetensors", 2_000_000_000, "stackward", (1.5,), "clean", cache="cold"),
+        ],
         startup_s={"stackward": 1.0},
     )
     bench.load = {"at start": (0.1, 0.2, 0.3)}
@@ -513,8 +517,12 @@ def test_render_section_reports_counts_rules_and_failures() -> None:
     assert "| os-command | 2 | 2/2 | 2/2 |" in text
     assert "| benign-torch | 2 | 0/2 | **2/2** |" in text
     # 2 GB in a median of 3 s, 2 s of it after a 1 s start-up
+    warm = (
+        "| safetensors | 2.00 GB | warm | stackward | 3.00 s | 667 | 1.00 s | 1,000 | 3 | clean |"
+    )
+    assert warm in text
     assert (
-        "| safetensors | 2.00 GB | stackward | 3.00 s | 667 | 1.00 s | 1,000 | 3 | clean |" in text
+        "| safetensors | 2.00 GB | cold | stackward | 1.50 s | 1,333 | 1.00 s | 4,000 | 1 |" in text
     )
     assert "errors on malicious files count as misses" in text
     for tool in ("modelscan", "picklescan", "fickling", "modelaudit"):
@@ -526,6 +534,24 @@ def test_raw_json_keeps_every_verdict() -> None:
     stackward = raw["tools"][0]
     assert stackward["files"]["m1"]["states"] == {"stackward": "flagged"}
     assert raw["large"]["timings"][0]["median_s"] == 3.0
+    assert [t["cache"] for t in raw["large"]["timings"]] == ["warm", "cold"]
+
+
+def test_large_rerun_note_is_kept_and_rendered() -> None:
+    bench = _bench()
+    assert bench.large is not None
+    bench.large.rerun = "This section was re-measured on its own."
+    views = {tool.name: tool.views for tool in (stackward_tool(True), *PEERS)}
+    again = from_json(json.loads(json.dumps(to_json(bench))), views)
+    assert again.large is not None and again.large.rerun == bench.large.rerun
+    assert "re-measured on its own" in render_section(again)
+
+
+def test_evict_keeps_the_file_readable(tmp_path: Path) -> None:
+    target = tmp_path / "blob.bin"
+    target.write_bytes(b"x" * 65536)
+    evict(target)
+    assert target.read_bytes() == b"x" * 65536
 
 
 def test_render_only_reads_back_what_was_stored() -> None:

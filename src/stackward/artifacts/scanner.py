@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 from stackward.artifacts.context import ScanContext
@@ -12,12 +13,43 @@ from stackward.artifacts.limits import ScanLimits
 from stackward.artifacts.source import ByteSource, FileSource, SourceError, iter_chunks
 from stackward.model import Severity
 
+BACKGROUND_HASH_BYTES = 64 * 1024 * 1024
+"""Local files at least this large are hashed on a second thread while the format scanners
+run, so a multi-GB checkpoint costs max(hash, scan) instead of hash + scan."""
+
 
 def sha256_of(source: ByteSource) -> str:
+    if isinstance(source, FileSource):
+        return source.sha256()
     digest = hashlib.sha256()
     for block in iter_chunks(source):
         digest.update(block)
     return digest.hexdigest()
+
+
+class _BackgroundHash:
+    """SHA-256 of a local file computed on a daemon thread (positional reads are thread-safe)."""
+
+    def __init__(self, source: FileSource) -> None:
+        self._source = source
+        self._digest: str | None = None
+        self._error: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="sha256", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._digest = self._source.sha256()
+        except OSError as exc:
+            self._error = exc
+
+    def result(self) -> str:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        if self._digest is None:
+            raise SourceError(f"{self._source.name}: hashing stopped without a result")
+        return self._digest
 
 
 def scan_artifact(
@@ -30,14 +62,24 @@ def scan_artifact(
 ) -> ArtifactReport:
     """Scan ``source`` without ever loading, importing or executing what it contains."""
     report = ArtifactReport(location=source.name, size=source.size)
+    background = (
+        _BackgroundHash(source)
+        if compute_hash and isinstance(source, FileSource) and source.size >= BACKGROUND_HASH_BYTES
+        else None
+    )
     ctx = ScanContext.start(report, limits, allow_globals, base_dir)
-    if compute_hash:
+    if compute_hash and background is None:
         try:
             report.sha256 = sha256_of(source)
         except (SourceError, OSError) as exc:
             ctx.unscannable(f"cannot hash: {exc}", severity=Severity.MEDIUM)
             return report
     fmt = scan_source(source, ctx)
+    if background is not None:
+        try:
+            report.sha256 = background.result()
+        except OSError as exc:
+            ctx.unscannable(f"cannot hash: {exc}", severity=Severity.MEDIUM)
     if fmt is None and not report.issues:
         ctx.issue(
             IssueKind.UNSCANNABLE,

@@ -14,8 +14,10 @@ import binascii
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from stackward.config.schema import SigningSettings
+if TYPE_CHECKING:
+    from stackward.config.schema import SigningSettings
 
 MAX_SIGNATURE_BYTES = 16 * 1024 * 1024
 

@@ -52,6 +52,14 @@ def _expand(target: object) -> Iterable[type[Check]]:
     raise CheckRegistryError(f"entry point target {target!r} is not a check, module or callable")
 
 
+def load_builtin_checks(package: str) -> list[Check]:
+    """The built-in checks of one package of ``stackward.checks.builtin`` (e.g. ``artifacts``),
+    without importing the others: a command that runs one family starts faster."""
+    module = importlib.import_module(f"stackward.checks.builtin.{package}")
+    classes = {cls.meta.id: cls for cls in checks_in_module(module)}
+    return [classes[i]() for i in sorted(classes)]
+
+
 def load_checks() -> list[Check]:
     """Instantiate every registered check, sorted by id; duplicate ids are an error."""
     classes: dict[str, type[Check]] = {}

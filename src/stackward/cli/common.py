@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 
 from stackward.cli.exit_codes import USAGE_OR_CONFIG_ERROR
-from stackward.config import ConfigError, ScanConfig, load_config
 from stackward.model import Severity
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from stackward.config import ScanConfig
 
 DEFAULT_CONFIG = Path("stackward.yaml")
 
-err_console = Console(stderr=True)
+
+@cache
+def err_console() -> Console:
+    """The console on standard error, made on first use (``rich`` loads only when needed)."""
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def fail(message: str, code: int = USAGE_OR_CONFIG_ERROR) -> typer.Exit:
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
+    err_console().print(f"[bold red]error:[/bold red] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -25,6 +36,8 @@ def resolve_config(
     targets: list[Path], config_path: Path | None, store: Path | None = None
 ) -> ScanConfig:
     """Build the config: the file (explicit, or ./stackward.yaml) plus command-line targets."""
+    from stackward.config import ConfigError, ScanConfig, load_config
+
     path = config_path or (DEFAULT_CONFIG if DEFAULT_CONFIG.is_file() else None)
     try:
         config = load_config(path) if path is not None else ScanConfig()

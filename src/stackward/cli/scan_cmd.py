@@ -87,7 +87,7 @@ def scan(
         if name not in reporters:
             raise fail(f"output format {name} is not available")
         _write(path, reporters[name].render(result))
-        err_console.print(f"wrote {name} report to {path}", highlight=False, soft_wrap=True)
+        err_console().print(f"wrote {name} report to {path}", highlight=False, soft_wrap=True)
     failing = threshold is not None and any(f.severity >= threshold for f in result.findings)
     raise typer.Exit(scan_exit_code(result.partial, failing))
 
@@ -118,7 +118,7 @@ def _record(result: ScanResult, path: Path, accept_model_changes: bool = False) 
             db.close()
     except StoreError as exc:
         raise fail(str(exc)) from None
-    err_console.print(
+    err_console().print(
         f"scan #{record.id} stored in {path}: {record.new_count} new, "
         f"{record.resolved_count} resolved since the last scan of this scope",
         highlight=False,

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
-from stackward.checks import load_checks
 from stackward.cli.common import err_console, fail, parse_severity, resolve_config
 from stackward.cli.exit_codes import scan_exit_code
-from stackward.collectors.files.collector import ModelFilesCollector
-from stackward.collectors.objectstore import ObjectStoreCollector
-from stackward.config.schema import ObjectStoreSource, ScanConfig
-from stackward.report.artifacts_report import print_artifacts, render_artifacts_json
-from stackward.report.interface import load_reporters
-from stackward.scan import ScanResult, run_scan
-from stackward.scan.pipeline import scope_of
-from stackward.store import StoreError, open_store
+
+if TYPE_CHECKING:
+    from stackward.config.schema import ScanConfig
+    from stackward.scan import ScanResult
+
+# The scan, report and store modules are imported inside the command so that a model scan
+# loads only what it uses (see ``stackward.cli.app``).
 
 FORMATS = ("console", "json", "sarif")
 MODEL_SCOPE_PREFIX = "models:"
@@ -65,6 +62,12 @@ def scan_model(
     ] = False,
 ) -> None:
     """Scan model artifacts for code execution, unsafe operators, tampering and bad signatures."""
+    from stackward.checks.registry import load_builtin_checks
+    from stackward.collectors.files.collector import ModelFilesCollector
+    from stackward.collectors.objectstore import ObjectStoreCollector
+    from stackward.scan import run_scan
+    from stackward.scan.pipeline import scope_of
+
     if output_format not in FORMATS:
         raise fail(f"unknown format {output_format!r}; choose from {', '.join(FORMATS)}")
     threshold = parse_severity(fail_on)
@@ -81,7 +84,7 @@ def scan_model(
     cfg = cfg.model_copy(update={"artifacts": artifacts})
     scope = MODEL_SCOPE_PREFIX + scope_of(cfg)
     baselines = {} if no_store else _baselines(cfg, scope)
-    checks = [c for c in load_checks() if c.meta.id.startswith("SW-MODEL-")]
+    checks = load_builtin_checks("artifacts")
     result = run_scan(
         cfg,
         collectors=[ModelFilesCollector(), ObjectStoreCollector()],
@@ -91,21 +94,31 @@ def scan_model(
     result.scope = scope
     if not no_store:
         _record(result, cfg, accept_model_changes)
+    _report(result, output_format, output)
+    failing = threshold is not None and any(f.severity >= threshold for f in result.findings)
+    raise typer.Exit(scan_exit_code(result.partial, failing))
+
+
+def _report(result: ScanResult, output_format: str, output: Path | None) -> None:
+    from stackward.report.artifacts_report import print_artifacts, render_artifacts_json
+
     if output_format == "console":
+        from rich.console import Console
+
         console = Console(file=output.open("w", encoding="utf-8") if output else None, width=160)
         print_artifacts(console, result)
     else:
-        text = (
-            render_artifacts_json(result)
-            if output_format == "json"
-            else load_reporters()["sarif"].render(result)
-        )
+        text = render_artifacts_json(result) if output_format == "json" else _sarif(result)
         if output is None:
             typer.echo(text, nl=False)
         else:
             output.write_text(text, encoding="utf-8")
-    failing = threshold is not None and any(f.severity >= threshold for f in result.findings)
-    raise typer.Exit(scan_exit_code(result.partial, failing))
+
+
+def _sarif(result: ScanResult) -> str:
+    from stackward.report.interface import load_reporters
+
+    return load_reporters()["sarif"].render(result)
 
 
 def _config(
@@ -115,6 +128,8 @@ def _config(
     endpoint: str | None,
     region: str | None,
 ) -> ScanConfig:
+    from stackward.config.schema import ObjectStoreSource
+
     sources = cfg.sources.model_copy(update={"paths": local, "kubernetes_clusters": []})
     stores = [ObjectStoreSource(uri=u, endpoint_url=endpoint, region=region) for u in remote]
     if not remote:
@@ -124,6 +139,8 @@ def _config(
 
 
 def _baselines(cfg: ScanConfig, scope: str) -> dict[str, str]:
+    from stackward.store import StoreError, open_store
+
     try:
         db = open_store(cfg.store.path)
         try:
@@ -135,6 +152,8 @@ def _baselines(cfg: ScanConfig, scope: str) -> dict[str, str]:
 
 
 def _record(result: ScanResult, cfg: ScanConfig, accept: bool) -> None:
+    from stackward.store import StoreError, open_store
+
     try:
         db = open_store(cfg.store.path)
         try:
@@ -144,4 +163,4 @@ def _record(result: ScanResult, cfg: ScanConfig, accept: bool) -> None:
     except StoreError as exc:
         raise fail(str(exc)) from None
     if accept:
-        err_console.print("model hashes recorded as the new baseline", highlight=False)
+        err_console().print("model hashes recorded as the new baseline", highlight=False)

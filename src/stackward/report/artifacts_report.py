@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from typing import Any
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from stackward import __version__
 from stackward.model import Asset, AssetKind, Finding, Severity
 from stackward.scan.result import ScanResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 _STYLE = {
     Severity.CRITICAL: "bold red",
@@ -88,6 +88,8 @@ def render_artifacts_json(result: ScanResult) -> str:
 
 
 def print_artifacts(console: Console, result: ScanResult) -> None:
+    from rich.table import Table  # only the console output needs rich
+
     findings = _by_asset(result)
     assets = _artifacts(result)
     table = Table(title=f"{len(assets)} model artifacts", show_lines=False, expand=True)

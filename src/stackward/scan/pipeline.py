@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 
 from stackward.artifacts.provenance import with_baselines
 from stackward.checks import Check, load_checks, run_checks
-from stackward.collectors import CollectContext, Collector, CollectResult, load_collectors
+from stackward.collectors.base import CollectContext, Collector, CollectResult, load_collectors
 from stackward.collectors.walk import walk_all
 from stackward.config.schema import ScanConfig
 from stackward.graph.attack_paths import find_attack_paths

@@ -18,12 +18,8 @@ from stackward.collectors.files.artifact_scan import (
     hub_blobs_behind_snapshots,
     scan_model_file,
 )
-from stackward.collectors.files.configs import read_code_or_config
 from stackward.collectors.files.content import Reading
-from stackward.collectors.files.datasets import read_dataset
-from stackward.collectors.files.logs import read_log
-from stackward.collectors.files.models import read_architecture, read_model
-from stackward.collectors.files.notebooks import read_notebook
+from stackward.collectors.files.models import read_architecture
 from stackward.collectors.files.references import TargetIndex, relations_for
 from stackward.collectors.sniff import FileKind
 from stackward.collectors.walk import FileEntry
@@ -48,14 +44,48 @@ _PLACEMENT: dict[FileKind, tuple[AssetKind, Layer, bool]] = {
 }
 
 Reader = Callable[[FileEntry, int], Reading]
-_READERS: dict[FileKind, Reader] = {
-    FileKind.NOTEBOOK: read_notebook,
-    FileKind.DATASET: read_dataset,
-    FileKind.MODEL_ARTIFACT: read_model,
-    FileKind.SOURCE_CODE: read_code_or_config,
-    FileKind.CONFIG: read_code_or_config,
-    FileKind.LOG: read_log,
+
+
+def _notebook_reader() -> Reader:
+    from stackward.collectors.files.notebooks import read_notebook
+
+    return read_notebook
+
+
+def _dataset_reader() -> Reader:
+    from stackward.collectors.files.datasets import read_dataset
+
+    return read_dataset
+
+
+def _model_reader() -> Reader:
+    from stackward.collectors.files.models import read_model
+
+    return read_model
+
+
+def _code_reader() -> Reader:
+    from stackward.collectors.files.configs import read_code_or_config
+
+    return read_code_or_config
+
+
+def _log_reader() -> Reader:
+    from stackward.collectors.files.logs import read_log
+
+    return read_log
+
+
+_READERS: dict[FileKind, Callable[[], Reader]] = {
+    FileKind.NOTEBOOK: _notebook_reader,
+    FileKind.DATASET: _dataset_reader,
+    FileKind.MODEL_ARTIFACT: _model_reader,
+    FileKind.SOURCE_CODE: _code_reader,
+    FileKind.CONFIG: _code_reader,
+    FileKind.LOG: _log_reader,
 }
+"""The reader of each kind, imported on first use so that a model-only scan does not load
+the notebook, dataset, log and secret readers."""
 _PROBED_KINDS = frozenset({FileKind.BINARY, FileKind.OTHER, FileKind.DOCUMENT})
 """Kinds whose content is also checked for model formats in a full scan (``scan-model``
 checks every file)."""
@@ -87,7 +117,7 @@ def file_asset(entry: FileEntry, **properties: object) -> Asset:
 
 def read_content(entry: FileEntry, limit: int) -> Reading:
     """The reader for this kind of file; a reader bug becomes a Skipped naming the file."""
-    reader = _READERS.get(entry.kind)
+    reader = _reader(entry.kind)
     if reader is None:
         return Reading()
     try:
@@ -96,6 +126,11 @@ def read_content(entry: FileEntry, limit: int) -> Reading:
         reading = Reading()
         reading.skip(entry, f"content reader failed: {type(exc).__name__}: {exc}")
         return reading
+
+
+def _reader(kind: FileKind) -> Reader | None:
+    loader = _READERS.get(kind)
+    return None if loader is None else loader()
 
 
 def _hf_configs(entries: list[FileEntry]) -> dict[str, FileEntry]:
