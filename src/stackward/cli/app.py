@@ -30,6 +30,12 @@ def _scan_model() -> Command:
     return scan_model
 
 
+def _classify() -> Command:
+    from stackward.cli.classify_cmd import classify
+
+    return classify
+
+
 def _paths() -> Command:
     from stackward.cli.paths_cmd import paths
 
@@ -51,6 +57,7 @@ def _checks() -> Command:
 COMMANDS: dict[str, Callable[[], Command]] = {
     "scan": _scan,
     "scan-model": _scan_model,
+    "classify": _classify,
     "paths": _paths,
     "init": _init,
     "checks": _checks,

@@ -14,6 +14,7 @@ from stackward.model import Asset, Relation, Skipped
 
 GROUP = "stackward.collectors"
 _BUILTIN = {
+    "data": "stackward.collectors.data:DataCollector",
     "files": "stackward.collectors.files:FilesCollector",
     "kubernetes": "stackward.collectors.kubernetes:KubernetesCollector",
     "terraform": "stackward.collectors.terraform:TerraformCollector",

@@ -7,7 +7,7 @@ import fnmatch
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stackward.model import Finding, Severity
 
@@ -80,6 +80,61 @@ class ArtifactSettings(_Strict):
     signing: SigningSettings = Field(default_factory=SigningSettings)
 
 
+class DataSource(_Strict):
+    """Where sensitive data is looked for during ``stackward scan`` (read-only access)."""
+
+    path: Path | None = None
+    uri: Annotated[str | None, Field(pattern=r"^s3://[^/]+(/.*)?$")] = None
+    dsn_env: str | None = None
+    """Name of an environment variable holding a ``postgresql://`` connection string, so the
+    password stays out of this file."""
+    dsn: str | None = None
+    """A ``postgresql://`` connection string without a password (peer/cert/.pgpass auth)."""
+    endpoint_url: str | None = None
+    region: str | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> DataSource:
+        given = [v for v in (self.path, self.uri, self.dsn_env, self.dsn) if v is not None]
+        if len(given) != 1:
+            raise ValueError("give exactly one of path, uri, dsn_env or dsn")
+        if self.dsn is not None:
+            if not self.dsn.startswith(("postgresql://", "postgres://")):
+                raise ValueError("dsn must start with postgresql://")
+            credentials = self.dsn.split("://", 1)[1].split("@", 1)
+            if len(credentials) == 2 and ":" in credentials[0]:
+                raise ValueError(
+                    "dsn holds a password; put the connection string in an environment"
+                    " variable and name it with dsn_env"
+                )
+        return self
+
+
+class DataPolicy(_Strict):
+    """Which classes of data a store may not hold (``secret.*``, ``pii.national_id.*``)."""
+
+    name: Annotated[str, Field(min_length=3)]
+    stores: list[str] = Field(min_length=1)
+    """Globs over ``SOURCE`` or ``SOURCE/ITEM`` (``s3://training-*``, ``data/training/*``)."""
+    deny: list[Annotated[str, Field(pattern=r"^(pii|secret)(\.[a-z0-9_]+)*(\.\*)?$")]] = Field(
+        min_length=1
+    )
+    min_confidence: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
+
+
+class DataSettings(_Strict):
+    """Data security posture: sources to classify and the policies they must meet."""
+
+    sources: list[DataSource] = Field(default_factory=list)
+    policies: list[DataPolicy] = Field(default_factory=list)
+    sample_rows: Annotated[int, Field(ge=10)] = 1000
+    max_mb: Annotated[float, Field(gt=0)] = 16.0
+    full_scan: bool = False
+    jobs: Annotated[int, Field(ge=0)] = 0
+    """Worker processes for local files; 0 = one per CPU."""
+    engine: Annotated[str, Field(pattern=r"^(auto|hyperscan|re)$")] = "auto"
+
+
 class Suppression(_Strict):
     """Hides matching findings until ``expires``; after that they come back."""
 
@@ -122,6 +177,7 @@ class ScanConfig(_Strict):
     store: StoreSettings = Field(default_factory=StoreSettings)
     reports: ReportSettings = Field(default_factory=ReportSettings)
     artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
+    data: DataSettings = Field(default_factory=DataSettings)
 
     @field_validator("severity_threshold", "fail_on", mode="before")
     @classmethod

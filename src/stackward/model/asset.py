@@ -80,6 +80,8 @@ class AssetKind(StrEnum):
     NOTEBOOK_INSTANCE = "ai.notebook_instance"
     # data
     DATASET = "data.dataset"
+    DATA_STORE = "data.store"
+    """A classified data source: a directory, an S3 prefix, a database."""
     # logging
     LOG_FILE = "log.file"
     LOG_CONFIG = "log.config"

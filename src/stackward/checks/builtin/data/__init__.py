@@ -1,0 +1,1 @@
+"""Checks on classified data stores and datasets."""

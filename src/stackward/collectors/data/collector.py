@@ -1,0 +1,149 @@
+"""Classifies the configured data sources and puts what they hold into the inventory.
+
+Each source becomes a ``data.store`` asset with the classes found under it rolled up; each
+item holding sensitive data (a file, an object, a table) becomes a ``data.dataset`` asset
+with its classes, fields, sampling and the data policies it breaks. Values never reach the
+inventory: only classes, counts, confidences, field names and line numbers.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict
+
+from stackward.collectors.base import CollectContext, CollectResult
+from stackward.config.schema import DataSettings, DataSource
+from stackward.dspm.classify import Settings, classify_targets
+from stackward.dspm.evidence import KEY_BYTES
+from stackward.dspm.policy import violations
+from stackward.dspm.records import ReadLimits
+from stackward.dspm.results import ItemResult
+from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
+
+NAME = "data"
+
+
+class DataCollector:
+    name = NAME
+
+    def collect(self, ctx: CollectContext) -> CollectResult:
+        result = CollectResult()
+        settings = ctx.config.data
+        for source in settings.sources:
+            target = _target(source)
+            if target is None:
+                result.skipped.append(
+                    Skipped(f"env:{source.dsn_env}", "environment variable is not set", NAME)
+                )
+                continue
+            self._collect_source(source, target, settings, ctx, result)
+        return result
+
+    def _collect_source(
+        self,
+        source: DataSource,
+        target: str,
+        settings: DataSettings,
+        ctx: CollectContext,
+        result: CollectResult,
+    ) -> None:
+        run = classify_targets([target], _settings(source, settings), _key(ctx))
+        label = _label(source, target)
+        for error in run.errors:
+            result.skipped.append(Skipped(label, error, NAME))
+        store_id = f"data:{label}"
+        rolled: dict[str, int] = {}
+        for item in run.items:
+            for problem in item.problems:
+                result.skipped.append(Skipped(f"{label} :: {item.location.item}", problem, NAME))
+            classes = item.classes()
+            if not classes:
+                continue
+            for cls, summary in classes.items():
+                rolled[cls] = rolled.get(cls, 0) + summary.count
+            asset = _item_asset(item, store_id, settings)
+            result.assets.append(asset)
+            result.relations.append(Relation(store_id, asset.id, RelationKind.CONTAINS))
+        result.assets.append(
+            Asset(
+                id=store_id,
+                kind=AssetKind.DATA_STORE,
+                layer=Layer.DATA_FOUNDATION,
+                name=label,
+                source=label,
+                properties={
+                    "data_classes": dict(sorted(rolled.items())),
+                    "items_classified": len(run.items),
+                    "engine": run.engine,
+                },
+                sensitive=bool(rolled),
+            )
+        )
+
+
+def _target(source: DataSource) -> str | None:
+    if source.path is not None:
+        return str(source.path)
+    if source.uri is not None:
+        return source.uri
+    if source.dsn_env is not None:
+        return os.environ.get(source.dsn_env)
+    return source.dsn
+
+
+def _label(source: DataSource, target: str) -> str:
+    """How the store is named in the inventory: never with a password."""
+    if source.dsn_env is not None:
+        return f"postgresql (from ${source.dsn_env})"
+    return target
+
+
+def _settings(source: DataSource, data: DataSettings) -> Settings:
+    return Settings(
+        limits=ReadLimits(
+            max_bytes_per_item=int(data.max_mb * 1024 * 1024),
+            sample_rows=data.sample_rows,
+            full_scan=data.full_scan,
+        ),
+        backend=data.engine,
+        jobs=data.jobs or max(1, os.cpu_count() or 1),
+        s3_endpoint=source.endpoint_url,
+        s3_region=source.region,
+    )
+
+
+def _key(ctx: CollectContext) -> bytes:
+    from stackward.dspm.evidence import Fingerprinter
+
+    path = ctx.config.store.path.parent / "dspm.key"
+    try:
+        Fingerprinter.from_file(path)
+        return path.read_bytes()
+    except OSError:
+        return os.urandom(KEY_BYTES)
+
+
+def _item_asset(item: ItemResult, store_id: str, settings: DataSettings) -> Asset:
+    classes = item.classes()
+    broken = violations(item, settings.policies)
+    return Asset(
+        id=f"{store_id}::{item.location.item}",
+        kind=AssetKind.DATASET,
+        layer=Layer.DATA_FOUNDATION,
+        name=item.location.item.rsplit("/", 1)[-1],
+        source=f"{item.location.source} :: {item.location.item}",
+        properties={
+            "path": f"{item.location.source.rstrip('/')}/{item.location.item}",
+            "store": store_id,
+            "format": item.kind,
+            "data_classes": {
+                cls: {"count": s.count, "confidence": s.confidence, "fields": list(s.fields)}
+                for cls, s in classes.items()
+            },
+            "sampling": item.sampling,
+            "rows_read": item.rows_read,
+            "rows_total": item.rows_total,
+            "policy_violations": [asdict(v) for v in broken],
+        },
+        sensitive=True,
+    )

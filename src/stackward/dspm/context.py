@@ -1,0 +1,67 @@
+"""Context scoring: words near a candidate make it more or less likely, as a separate step.
+
+Runs only on candidates a validator accepted, so its cost is per hit, not per byte. Words
+match on word boundaries in a window around the candidate (``ssn`` near ``123-45-6789``
+raises it; ``order`` near a 10-digit number lowers it). In structured data the field name
+is the context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from stackward.dspm.detector import Detector
+
+BEFORE_CHARS = 80
+AFTER_CHARS = 40
+CONTEXT_BOOST = 0.15
+NEGATIVE_FACTOR = 0.5
+MAX_CONFIDENCE = 0.999
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    confidence: float | None
+    """``None``: dropped (a detector that requires context found none)."""
+    reasons: tuple[str, ...]
+
+
+@cache
+def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    if not words:
+        return None
+    alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
+    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+
+
+def window(text: str, start: int, end: int) -> str:
+    """The lower-cased text around ``[start, end)`` with the candidate itself blanked out."""
+    before = text[max(0, start - BEFORE_CHARS) : start]
+    after = text[end : end + AFTER_CHARS]
+    return f"{before} \0 {after}".lower()
+
+
+def has_context(detector: Detector, around: str) -> bool:
+    pattern = _words(detector.context)
+    return pattern is not None and pattern.search(around) is not None
+
+
+def score(detector: Detector, base: float, around: str) -> Scored:
+    """Adjust ``base`` by the detector's context words found in ``around`` (lower case)."""
+    positive = _words(detector.context)
+    negative = _words(detector.negative_context)
+    found = positive.search(around) if positive is not None else None
+    against = negative.search(around) if negative is not None else None
+    if detector.context_required and found is None:
+        return Scored(None, ("no context word nearby, and this detector requires one",))
+    confidence = base
+    reasons: list[str] = []
+    if found is not None:
+        confidence = min(MAX_CONFIDENCE, confidence + CONTEXT_BOOST)
+        reasons.append(f"context word {found.group(0)!r} nearby")
+    if against is not None:
+        confidence *= NEGATIVE_FACTOR
+        reasons.append(f"negative context word {against.group(0)!r} nearby")
+    return Scored(round(confidence, 4), tuple(reasons))

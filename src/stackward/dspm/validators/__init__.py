@@ -1,0 +1,1 @@
+"""Validators: checksums, ranges and filters that confirm or reject a candidate value."""

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import pytest
+
+from stackward.dspm.readers.formats.delimited import column_names, sniff_dialect
+from tests.dspm.readers.conftest import field_values, read_one
+
+USERS = b"name,email\nAda Lovelace,ada@example.com\nBob Stone,bob@example.org\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "expected"),
+    [
+        (
+            USERS,
+            "users.csv",
+            {
+                "name": ["Ada Lovelace", "Bob Stone"],
+                "email": ["ada@example.com", "bob@example.org"],
+            },
+        ),
+        (
+            USERS.replace(b",", b"\t"),
+            "users.tsv",
+            {
+                "name": ["Ada Lovelace", "Bob Stone"],
+                "email": ["ada@example.com", "bob@example.org"],
+            },
+        ),
+        (
+            USERS.replace(b",", b";"),
+            "users.txt.csv",
+            {
+                "name": ["Ada Lovelace", "Bob Stone"],
+                "email": ["ada@example.com", "bob@example.org"],
+            },
+        ),
+        (
+            b"\xef\xbb\xbfid,ssn\n1,123-45-6789\n2,\n",
+            "bom.csv",
+            {"id": ["1", "2"], "ssn": ["123-45-6789"]},
+        ),
+        (
+            b"1,4111111111111111\n2,5500000000000004\n3,340000000000009\n",
+            "noheader.csv",
+            {
+                "column_1": ["1", "2", "3"],
+                "column_2": ["4111111111111111", "5500000000000004", "340000000000009"],
+            },
+        ),
+    ],
+    ids=["comma", "tab", "semicolon", "utf8-bom-and-empty-cell", "no-header"],
+)
+def test_columns_and_values(data: bytes, name: str, expected: dict[str, list[str]]) -> None:
+    content = read_one(data, name)
+    assert content.kind in ("csv", "tsv")
+    assert field_values(content) == expected
+    assert content.problems == []
+    assert content.sampling == "full"
+
+
+def test_line_numbers_follow_multiline_records() -> None:
+    content = read_one(b'id,note\n1,"two\nlines"\n2,plain\n', "notes.csv")
+    note = next(f for f in content.fields if f.name == "note")
+    assert note.values == ["two\nlines", "plain"]
+    assert note.lines == [2, 4]
+
+
+def test_sampling_is_seeded_and_reported() -> None:
+    data = b"n\n" + b"".join(f"{i}\n".encode() for i in range(1, 501))
+    first = read_one(data, "many.csv", sample_rows=50, seed=7)
+    again = read_one(data, "many.csv", sample_rows=50, seed=7)
+    other = read_one(data, "many.csv", sample_rows=50, seed=8)
+    values = first.fields[0].values
+    assert (
+        len(values) == 50 and values == again.fields[0].values and values != other.fields[0].values
+    )
+    assert [int(v) for v in values] == sorted(int(v) for v in values)
+    assert first.fields[0].lines == [int(v) + 1 for v in values]
+    assert first.sampling == "50 of 500 rows at random (seed 7)"
+    assert first.rows_total == 500
+
+
+def test_head_only_for_large_file() -> None:
+    data = b"id,email\n" + b"".join(f"{i},u{i}@example.com\n".encode() for i in range(20000))
+    content = read_one(data, "big.csv", max_bytes_per_item=4096, sample_rows=10_000)
+    assert content.sampling.startswith("first 4 KiB of ")
+    assert content.rows_total is None
+    emails = content.fields[1].values
+    assert all(v.endswith("@example.com") for v in emails)  # the cut last row was dropped
+    assert content.bytes_read == 4096
+
+
+@pytest.mark.parametrize(
+    ("data", "expected_problem", "still_read"),
+    [
+        (
+            b"id,note\n1,x\n2,y,z\n3\n4,w\n",
+            "2 ragged rows (not 2 cells) (lines 3, 4)",
+            ["x", "y", "w"],
+        ),
+        (b'id,note\n1,"ok"\n2,"bad"x\n3,fine\n', "line 3:", ["ok", "fine"]),
+        (
+            b'id,note\n1,fine\n2,"never closed\n3,after\n',
+            "line 3: unexpected end of data",
+            ["fine", "after"],
+        ),
+        (
+            b'id,note\n1,fine\n2,"stray\n3,after\n4,"last"\n',
+            "line 3: ',' expected",
+            ["fine", "after", "last"],
+        ),
+        (
+            b"id,name\n1,Ren\xe9e\n2,Zo\xeb\n",
+            "not valid UTF-8 (first at line 2)",
+            ["Ren\xe9e", "Zo\xeb"],
+        ),
+    ],
+    ids=["ragged", "broken-quote", "unterminated-quote", "stray-quote", "invalid-utf8"],
+)
+def test_bad_input_is_a_problem(data: bytes, expected_problem: str, still_read: list[str]) -> None:
+    content = read_one(data, "bad.csv")
+    assert any(p.startswith("bad.csv: ") and expected_problem in p for p in content.problems), (
+        content.problems
+    )
+    assert content.fields[1].values == still_read
+
+
+def test_invalid_utf8_after_the_head_is_counted_per_line() -> None:
+    data = b"id,name\n" + b"1,plain\n" * 10_000 + b"2,Zo\xeb\n"
+    content = read_one(data, "late.csv", sample_rows=20_000)
+    assert any(
+        "1 lines with bytes invalid in utf-8" in p and "10002" in p for p in content.problems
+    )
+    assert content.fields[1].values[-1] == "Zo\ufffd"
+
+
+def test_sniffing_falls_back_by_extension() -> None:
+    dialect, _ = sniff_dialect("onlyonecolumn\n", "tsv")
+    assert dialect.delimiter == "\t"
+
+
+def test_column_names_are_unique() -> None:
+    assert column_names(["a", "", "a"], 4) == ["a", "column_2", "a_2", "column_4"]
+
+
+def test_huge_single_line_is_a_problem_and_the_rest_is_read() -> None:
+    data = b"a,b\n" + b"x" * 3_000_000 + b"\n1,2\n"
+    content = read_one(data, "huge.csv")
+    assert any(
+        p.startswith("huge.csv: line 2: field larger than field limit") for p in content.problems
+    )
+    assert content.fields[0].values == ["1"] and content.fields[0].lines == [3]
