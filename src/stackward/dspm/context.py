@@ -37,9 +37,13 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def window(text: str, start: int, end: int) -> str:
-    """The lower-cased text around ``[start, end)`` with the candidate itself blanked out."""
-    before = text[max(0, start - BEFORE_CHARS) : start]
-    after = text[end : end + AFTER_CHARS]
+    """The lower-cased text around ``[start, end)`` on the candidate's own line, with the
+    candidate itself blanked out. Lines bound it: in tickets, logs, code and table dumps the
+    words of the line before belong to something else ("invoice" above a card number)."""
+    line_start = text.rfind("\n", max(0, start - BEFORE_CHARS), start) + 1
+    before = text[max(line_start, start - BEFORE_CHARS) : start]
+    line_end = text.find("\n", end, end + AFTER_CHARS)
+    after = text[end : line_end if line_end >= 0 else end + AFTER_CHARS]
     return f"{before} \0 {after}".lower()
 
 
