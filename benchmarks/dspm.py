@@ -178,6 +178,7 @@ def score(
     name: str, predictions: list[Prediction], truth: list[Planted], root: Path
 ) -> dict[str, Any]:
     structured = {t.item for t in truth if t.item.endswith(STRUCTURED)}
+    unstructured = {t.item for t in truth} - structured
 
     def read_lines(item: str) -> list[str] | None:
         try:
@@ -198,7 +199,9 @@ def score(
     return {
         "predictions": len(predictions),
         "lines": _dump(score_lines(predictions, truth)),
+        "lines_text": _dump(score_lines(predictions, truth, unstructured)),
         "categories": _dump(score_categories(predictions, truth)),
+        "categories_text": _dump(score_categories(predictions, truth, unstructured)),
         "categories_structured": _dump(score_categories(predictions, truth, structured)),
         "fields": _dump(score_fields(fields, truth)),
         "fields_how": how,

@@ -90,14 +90,16 @@ def _overall(results: dict[str, Any]) -> list[str]:
     rows = []
     for name, tool in _scored(results):
         structured = tool["categories_structured"].get("pii")
+        text = tool.get("categories_text", {}).get("pii")
         fields = tool["fields"]
         pii_fields = _sum(v for k, v in fields.items() if k.startswith("pii."))
         secrets = tool["categories"].get("secret")
         rows.append(
             [
                 name,
-                *_counts_cells(structured)[3:5],
                 *_counts_cells(pii_fields)[3:5],
+                *_counts_cells(structured)[3:5],
+                *_counts_cells(text)[3:5],
                 *_counts_cells(secrets)[3:5],
             ]
         )
@@ -108,9 +110,11 @@ def _overall(results: dict[str, Any]) -> list[str]:
         *_table(
             [
                 "tool",
+                "PII, structured, fields: precision",
+                "recall",
                 "PII, structured, lines: precision",
                 "recall",
-                "PII, structured, fields: precision",
+                "PII, text/code/notebooks, lines: precision",
                 "recall",
                 "secrets, lines: precision",
                 "recall",
@@ -197,6 +201,9 @@ def _reading(results: dict[str, Any]) -> list[str]:
         )
     lines += [
         "",
+        "stackward reports structured data (CSV, JSONL, Parquet) per field, as the grain of its "
+        "results, and per line only for secrets and free-text fields; its structured-lines "
+        "recall is therefore not comparable to line-oriented tools, and its field columns are. "
         "Line level: a reported (item, line, class) matches a planted one; ambiguous native types count for "
         "whichever of their classes the line holds; untyped hits (`secret.other`, keyword/entropy "
         "hits' second candidate) count only as false positives on lines with nothing planted. "
@@ -212,7 +219,9 @@ def render_section(results: dict[str, Any]) -> str:
     lines = _header(results)
     if _scored(results):
         lines += _overall(results)
-        lines += _per_class(results, "lines", "Per class, line level")
+        key = "lines_text" if all("lines_text" in t for _, t in _scored(results)) else "lines"
+        title = "Per class, line level (text, code, notebooks, logs as text)"
+        lines += _per_class(results, key, title if key == "lines_text" else "Per class, line level")
         lines += _per_class(results, "fields", "Per class, field level (structured data)")
     lines += _throughput(results)
     lines += _reading(results)
