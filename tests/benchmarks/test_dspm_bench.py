@@ -6,15 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from benchmarks.dspm_corpus import (
-    Corpus,
-    Planted,
-    digest,
-    generate,
-    iban_valid,
-    load_truth,
-    luhn_valid,
-)
+from benchmarks.dspm_corpus import Corpus, Planted, digest, generate, load_truth
 from benchmarks.dspm_peers import (
     Prediction,
     map_type,
@@ -34,6 +26,7 @@ from benchmarks.dspm_score import (
     score_fields,
     score_lines,
 )
+from benchmarks.dspm_values import iban_valid, luhn_valid
 
 
 @pytest.fixture(scope="module")

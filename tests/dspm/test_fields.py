@@ -115,3 +115,11 @@ def test_secrets_in_structured_values_are_occurrences_too() -> None:
     assert [(o.hit.data_class, o.line) for o in result.occurrences] == [
         ("secret.aws_access_key", 2)
     ]
+
+
+def test_a_field_of_credentials_is_read_to_the_end_of_the_sample() -> None:
+    keys = [f"AKIA{i:016d}".replace("0", "Q") for i in range(200)]
+    result = classify_field(_sample("key", keys, list(range(1, 201))), build_engine(ALL, "re"))
+    assert result.checked == 200
+    assert len(result.occurrences) == 200
+    assert {v.data_class for v in result.verdicts} == {"secret.aws_access_key"}

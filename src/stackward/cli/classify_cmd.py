@@ -35,7 +35,7 @@ def classify(
     ] = False,
     sample_rows: Annotated[
         int, typer.Option("--sample-rows", min=10, help="Values sampled per column / field.")
-    ] = 1000,
+    ] = 10_000,
     max_mb: Annotated[
         float, typer.Option("--max-mb", min=0.001, help="MB read from each file or object.")
     ] = 16.0,

@@ -127,7 +127,7 @@ class DataSettings(_Strict):
 
     sources: list[DataSource] = Field(default_factory=list)
     policies: list[DataPolicy] = Field(default_factory=list)
-    sample_rows: Annotated[int, Field(ge=10)] = 1000
+    sample_rows: Annotated[int, Field(ge=10)] = 10_000
     max_mb: Annotated[float, Field(gt=0)] = 16.0
     full_scan: bool = False
     jobs: Annotated[int, Field(ge=0)] = 0

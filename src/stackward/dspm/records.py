@@ -109,7 +109,7 @@ class ReadLimits:
 
     max_bytes_per_item: int = 16 * 1024 * 1024
     """Bytes of text read from one item (head of the file/object); ``full_scan`` lifts it."""
-    sample_rows: int = 1000
+    sample_rows: int = 10_000
     """Values per field for structured data; ``full_scan`` lifts it."""
     text_unit_bytes: int = 1024 * 1024
     """Free text is handed to the engine in chunks of about this size (on line ends)."""

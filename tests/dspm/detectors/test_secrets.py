@@ -258,6 +258,8 @@ POSITIVES: list[tuple[str, str, str]] = [
     ("secret.generic.unquoted", f"MYSQL_ROOT_PASSWORD={GENERIC}\n", GENERIC),
     ("secret.generic.unquoted", f"api.token: {GENERIC}\n", GENERIC),
     ("secret.generic.unquoted", f"GET /v1/items?access_token={GENERIC}&page=2", GENERIC),
+    ("secret.generic.unquoted", "  db_password: Ym3lzG#JAOrTj4Bf\n", "Ym3lzG#JAOrTj4Bf"),
+    ("secret.generic.unquoted", "DB_PASSWORD=AKytGX#fPGEDlo2L # rotated\n", "AKytGX#fPGEDlo2L"),
     ("secret.generic.cli_flag", f"mysqladmin --password={GENERIC} status", GENERIC),
     ("secret.generic.cli_flag", f"app login --api-key {GENERIC}\n", GENERIC),
     ("secret.generic.xml_element", f"<password>{GENERIC}</password>", GENERIC),
@@ -301,6 +303,8 @@ MINIFIED_JS = (
 )
 
 NEGATIVES: list[tuple[str, str]] = [
+    ("dotenv-placeholder-before-comment", "DB_PASSWORD=changeme # set in vault"),
+    ("yaml-comment-after-reference", "db_password: ${DB_PASSWORD} # from the environment"),
     ("aws-docs-key-id", "aws_access_key_id = AKIAIOSFODNN7EXAMPLE"),
     ("aws-docs-secret", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
     ("aws-docs-pair", "AKIAIOSFODNN7EXAMPLE wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),

@@ -29,7 +29,7 @@ from stackward.dspm.readers.objectstore import (
 from stackward.dspm.records import FieldSample, ItemContent, Location, ReadLimits
 from tests.seaweedfs import SeaweedFS, seaweedfs_server, use_credentials  # noqa: F401 - fixture
 
-LIMITS = ReadLimits()
+LIMITS = ReadLimits(sample_rows=1000)  # the sizes below are planted against this sample
 PEOPLE = 40
 PARQUET_ROWS = 200_000
 TEST_CARDS = ("4111111111111111", "5555555555554444", "378282246310005", "6011111111111117")

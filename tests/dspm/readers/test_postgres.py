@@ -26,7 +26,7 @@ from tests.postgres import (
     postgres_server,  # noqa: F401 - pytest fixture
 )
 
-LIMITS = ReadLimits()
+LIMITS = ReadLimits(sample_rows=1000)  # the sizes below are planted against this sample
 CUSTOMERS = 60
 EVENTS = 200_000
 TEST_CARDS = ("4111111111111111", "5555555555554444", "378282246310005", "6011111111111117")

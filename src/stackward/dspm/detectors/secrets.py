@@ -739,12 +739,16 @@ _GENERIC: tuple[Detector, ...] = (
         "secret.generic.unquoted",
         "secret.generic",
         _KEY_NAME
-        + r"""["']?\s{0,4}(?::=|=>|=|:[ \t])\s{0,4}[^\s"'`#;,&(){}\[\]<>\\]{8,}(?:[\s"'`#;,&)}\]]|$)""",
+        # a "#" inside an unquoted value is part of it (YAML and dotenv start a comment only
+        # at a "#" after whitespace), so only the first character may not be one
+        + r"""["']?\s{0,4}(?::=|=>|=|:[ \t])\s{0,4}[^\s"'`#;,&(){}\[\]<>\\]"""
+        + r"""[^\s"'`;,&(){}\[\]<>\\]{7,}(?:[\s"'`#;,&)}\]]|$)""",
         0.75,
         "unquoted value assigned to a credential-named key (.env, properties, query strings)",
         _credential,
         extract=_NOT_A_SECRET_KEY
-        + r""".*?[:=>]\s*(?P<value>[^\s"'`#;,&(){}\[\]<>\\]+)[\s"'`#;,&)}\]]?\Z""",
+        + r""".*?[:=>]\s*(?P<value>[^\s"'`#;,&(){}\[\]<>\\][^\s"'`;,&(){}\[\]<>\\]*)"""
+        + r"""[\s"'`#;,&)}\]]?\Z""",
         negative_context=_GENERIC_NEGATIVE,
         field_names=_GENERIC_FIELDS,
     ),
