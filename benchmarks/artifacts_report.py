@@ -7,12 +7,11 @@ page, written by ``scan_scale.py``, is left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-
 from benchmarks.artifacts_metrics import NOT_LISTED, Confusion, confusion, per_class, states
 from benchmarks.artifacts_results import MALICIOUS, ArtifactBench, Throughput, ToolRuns
 from benchmarks.artifacts_tools import PEERS, View, stackward_tool
 from benchmarks.artifacts_verdicts import State
+from benchmarks.markdown import replace_between, table
 
 BEGIN = "<!-- artifacts:begin -->"
 END = "<!-- artifacts:end -->"
@@ -26,18 +25,7 @@ BUSY_LOAD = 0.5
 
 def replace_section(page: str, section: str) -> str:
     """``page`` with the text between the markers replaced by ``section`` (markers kept)."""
-    body = f"{BEGIN}\n{section.strip()}\n{END}"
-    start = page.find(BEGIN)
-    end = page.find(END, start + len(BEGIN)) if start >= 0 else -1
-    if start < 0 or end < 0:
-        return page.rstrip() + "\n\n" + body + "\n"
-    return page[:start] + body + page[end + len(END) :]
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
-    return lines
+    return replace_between(page, section, BEGIN, END)
 
 
 def _ratio(value: float | None) -> str:
@@ -161,7 +149,7 @@ def _detection(bench: ArtifactBench) -> list[str]:
         for label, c, _tool, view in _confusions(bench)
     ]
     failed = [t for t in bench.tools if t.install_error]
-    lines = ["### Detection", "", *_table(header, rows), ""]
+    lines = ["### Detection", "", *table(header, rows), ""]
     lines += [
         "Malicious file: flagged = TP; clean, skipped or error = FN (**errors on malicious "
         "files count as misses**, and are also shown on their own). Benign file: flagged = "
@@ -217,9 +205,9 @@ def _class_tables(bench: ArtifactBench) -> list[str]:
     ]
     lines = ["### Detection by evasion class", ""]
     lines += ["Malicious files detected (flagged / files in the class):", ""]
-    lines += [*_table(("class", "files", *labels), malicious), ""]
+    lines += [*table(("class", "files", *labels), malicious), ""]
     lines += ["Benign files wrongly flagged (false alarms / files in the class):", ""]
-    lines += [*_table(("class", "files", *labels), benign), ""]
+    lines += [*table(("class", "files", *labels), benign), ""]
     return lines
 
 
@@ -258,7 +246,7 @@ def _timings(bench: ArtifactBench) -> list[str]:
     return [
         "### Time over the corpus",
         "",
-        *_table(header, rows),
+        *table(header, rows),
         "",
         "Per-file wall times include each tool's interpreter start-up and imports, paid once "
         "per file; the directory run pays them once (fickling has no directory mode). The "
@@ -292,7 +280,7 @@ def _throughput(bench: ArtifactBench) -> list[str]:
     return [
         "### Throughput on large artifacts",
         "",
-        *_table(header, rows),
+        *table(header, rows),
         "",
         *([large.rerun, ""] if large.rerun else []),
         f"Both files hold the same state dict of random float32 tensors ({large.generate_s:.0f} s "
@@ -359,7 +347,7 @@ def _rules(bench: ArtifactBench) -> list[str]:
     return [
         "### Flag rules",
         "",
-        *_table(header, rows),
+        *table(header, rows),
         "",
         "Every tool gets every corpus file, whatever its format: a tool that does not read a "
         "format shows it as skipped (or as an error when it tries and fails), so the per-class "

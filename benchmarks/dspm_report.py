@@ -6,8 +6,10 @@ the other sections of the page are left alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
+
+from benchmarks.markdown import replace_between, table
 
 BEGIN = "<!-- dspm:begin -->"
 END = "<!-- dspm:end -->"
@@ -15,17 +17,7 @@ END = "<!-- dspm:end -->"
 
 def replace_section(page: str, section: str) -> str:
     """``page`` with the text between the markers replaced by ``section`` (markers kept)."""
-    body = f"{BEGIN}\n{section.strip()}\n{END}"
-    start = page.find(BEGIN)
-    end = page.find(END, start + len(BEGIN)) if start >= 0 else -1
-    if start < 0 or end < 0:
-        return page.rstrip() + "\n\n" + body + "\n"
-    return page[:start] + body + page[end + len(END) :]
-
-
-def _table(header: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    return lines + ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return replace_between(page, section, BEGIN, END)
 
 
 def _ratio(value: object) -> str:
@@ -75,7 +67,7 @@ def _header(results: dict[str, Any]) -> list[str]:
         f"{corpus['truth_records']:,} truth records and {corpus['decoy_records']:,} look-alike records "
         "(`truth.jsonl` / `decoys.jsonl` beside the scanned directory).",
         "",
-        *_table(
+        *table(
             ["kind", "files", "MB", "rows"],
             (
                 (k, s["files"], f"{s['bytes'] / 1e6:.2f}", s["rows"] or "—")
@@ -107,7 +99,7 @@ def _overall(results: dict[str, Any]) -> list[str]:
         "",
         "### Overall",
         "",
-        *_table(
+        *table(
             [
                 "tool",
                 "PII, structured, fields: precision",
@@ -148,7 +140,7 @@ def _per_class(results: dict[str, Any], key: str, title: str) -> list[str]:
         "",
         f"### {title}",
         "",
-        *_table(["class", "tool", "TP", "FP", "FN", "precision", "recall", "F1"], rows),
+        *table(["class", "tool", "TP", "FP", "FN", "precision", "recall", "F1"], rows),
     ]
 
 
@@ -178,7 +170,7 @@ def _throughput(results: dict[str, Any]) -> list[str]:
         "MB/s = corpus bytes (10^6) / wall time of the whole run, process start-up included; "
         "`taskset -c 0` for 1 core, `taskset -c 0,1` for 2.",
         "",
-        *_table(["tool", "cores", "wall s", "CPU s", "peak RSS MB", "MB/s", "note"], rows),
+        *table(["tool", "cores", "wall s", "CPU s", "peak RSS MB", "MB/s", "note"], rows),
     ]
 
 
