@@ -28,7 +28,8 @@ def classify(
     ] = "console",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, help="Worker processes for local files.")
+        int,
+        typer.Option("--jobs", "-j", min=0, help="Worker processes for local files; 0 = per CPU."),
     ] = 0,
     full_scan: Annotated[
         bool, typer.Option("--full-scan", help="Read everything instead of sampling.")
@@ -154,7 +155,8 @@ def _print(run: ClassifyRun, output: Path | None) -> None:
     from rich.table import Table
 
     console = Console(file=output.open("w", encoding="utf-8") if output else None, width=160)
-    table = Table(title=f"sensitive data in {len(run.items)} items", expand=True)
+    holding = sum(1 for item in run.items if item.classes())
+    table = Table(title=f"{holding} of {len(run.items)} items hold sensitive data", expand=True)
     table.add_column("Item")
     table.add_column("Classes (count, confidence)")
     table.add_column("Where")
