@@ -65,9 +65,7 @@ class Classifier:
                 offset = hit.start
                 line = unit.item_line(text_line)
                 if hit.confidence >= self.min_confidence:
-                    result.occurrences.append(
-                        self._occurrence(hit, unit.location.field, line, hit.value)
-                    )
+                    result.occurrences.append(self._occurrence(hit, unit.location.field, line))
         for sample in content.fields:
             found = classify_field(sample, self.engine)
             name = sample.location.field or sample.name
@@ -89,15 +87,11 @@ class Classifier:
             for occurrence in found.occurrences:
                 if occurrence.hit.confidence >= self.min_confidence:
                     result.occurrences.append(
-                        self._occurrence(
-                            occurrence.hit, name, occurrence.line, occurrence.hit.value
-                        )
+                        self._occurrence(occurrence.hit, name, occurrence.line)
                     )
         return result
 
-    def _occurrence(
-        self, hit: Hit, field_name: str | None, line: int | None, value: str
-    ) -> OccurrenceFinding:
+    def _occurrence(self, hit: Hit, field_name: str | None, line: int | None) -> OccurrenceFinding:
         secret = data_class(hit.data_class).category is Category.SECRET
         return OccurrenceFinding(
             data_class=hit.data_class,
@@ -105,8 +99,8 @@ class Classifier:
             field=field_name,
             line=line,
             confidence=hit.confidence,
-            fingerprint=self.fingerprint(value),
-            shape=secret_shape(value) if secret else pii_shape(value),
+            fingerprint=self.fingerprint(hit.value),
+            shape=secret_shape(hit.value) if secret else pii_shape(hit.value),
             reasons=hit.explanation,
         )
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import pytest
 
 from stackward.dspm.detector import Detector
-from stackward.dspm.detectors.secrets import SECRET_DETECTORS, base62_crc32_matches
+from stackward.dspm.detectors.secret_rules import base62_crc32_matches
+from stackward.dspm.detectors.secrets import SECRET_DETECTORS
 from stackward.dspm.taxonomy import DATA_CLASSES
 
 _RNG = random.Random(7_2026)
