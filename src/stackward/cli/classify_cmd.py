@@ -99,11 +99,12 @@ def classify(
 
 
 def _key(path: Path) -> bytes:
-    from stackward.dspm.evidence import Fingerprinter
+    from stackward.dspm.evidence import Fingerprinter, key_from_file
 
     try:
-        Fingerprinter.from_file(path)
-        return path.read_bytes()
+        key = key_from_file(path)
+        Fingerprinter(key)  # refuses a key file that is too short
+        return key
     except (OSError, ValueError) as exc:
         raise fail(f"{path}: cannot use as fingerprint key: {exc}") from None
 

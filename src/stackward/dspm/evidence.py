@@ -35,19 +35,24 @@ class Fingerprinter:
     @classmethod
     def from_file(cls, path: Path) -> Fingerprinter:
         """The key at ``path``, created (mode 0600) on first use."""
-        try:
-            return cls(path.read_bytes())
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            key = random_source.token_bytes(KEY_BYTES)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(key)
-            return cls(key)
+        return cls(key_from_file(path))
 
     def __call__(self, value: str) -> str:
         digest = hmac.new(self._key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
         return digest.hexdigest()[:FINGERPRINT_HEX]
+
+
+def key_from_file(path: Path) -> bytes:
+    """The fingerprint key at ``path``, created (mode 0600) on first use."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        key = random_source.token_bytes(KEY_BYTES)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(key)
+        return key
 
 
 def pii_shape(value: str) -> str:

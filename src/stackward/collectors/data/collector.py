@@ -113,12 +113,10 @@ def _settings(source: DataSource, data: DataSettings) -> Settings:
 
 
 def _key(ctx: CollectContext) -> bytes:
-    from stackward.dspm.evidence import Fingerprinter
+    from stackward.dspm.evidence import key_from_file
 
-    path = ctx.config.store.path.parent / "dspm.key"
     try:
-        Fingerprinter.from_file(path)
-        return path.read_bytes()
+        return key_from_file(ctx.config.store.path.parent / "dspm.key")
     except OSError:
         return os.urandom(KEY_BYTES)
 
