@@ -74,6 +74,23 @@ def test_console_output_lists_the_items(data_dir: Path) -> None:
     assert "3 of 3 items hold sensitive data" in output
 
 
+def test_results_roll_up_to_prefixes(data_dir: Path) -> None:
+    (data_dir / "raw" / "2024").mkdir(parents=True)
+    (data_dir / "raw" / "2024" / "notes.txt").write_text(f"card {CARD}\n", encoding="utf-8")
+    (data_dir / "curated").mkdir()
+    (data_dir / "curated" / "clean.txt").write_text("nothing to see\n", encoding="utf-8")
+    code, output = _run([str(data_dir), "--format", "json", "--no-store", "-j", "1"])
+    assert code == 0
+    groups = {g["prefix"]: g for g in json.loads(output)["groups"]}
+    assert set(groups) == {"", "raw/", "raw/2024/", "curated/"}
+    assert groups["raw/"]["classes"] == {"pii.payment_card": 1}
+    assert (groups["curated/"]["items"], groups["curated/"]["items_with_data"]) == (1, 0)
+    assert groups[""]["items"] == 5
+    code, console = _run([str(data_dir), "--no-store", "-j", "1"])
+    assert "By prefix / schema" in console
+    assert "raw/" in console and "curated/" not in console.split("By prefix")[1]
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [

@@ -34,6 +34,9 @@ def test_short_key_is_refused() -> None:
         ("4111-1111-1111-1111", "9999-9999-9999-9999"),
         ("Ana.Silva@Example.org", "Xxx.Xxxxx@Xxxxxxx.xxx"),
         ("x" * 50, "x" * 40 + "…"),
+        ("José Ñúñez 12", "Xxxx Xxxxx 99"),
+        ("٣٤٥-ab", "999-xx"),  # digits of other scripts are digits too
+        ("李 Wei", "x Xxx"),
     ],
 )
 def test_pii_shape_keeps_no_value(value: str, shape: str) -> None:

@@ -64,3 +64,33 @@ def test_many_hits_stay_linear() -> None:
 @pytest.mark.parametrize(("offset", "line"), [(0, 5), (2, 5), (3, 6), (7, 7)])
 def test_line_of(offset: int, line: int) -> None:
     assert line_of("ab\ncd\nef", offset, first_line=5) == line
+
+
+def test_a_repeated_value_is_validated_once_and_the_memory_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from stackward.dspm import text as text_module
+    from stackward.dspm.detector import Detector, Validation, accept
+
+    calls: list[str] = []
+
+    def counting(value: str) -> Validation:
+        calls.append(value)
+        return accept("counted")
+
+    detector = Detector(
+        id="test.counted",
+        data_class="pii.email",
+        pattern=r"\bv[0-9]+\b",
+        confidence=0.9,
+        description="counted",
+        validator=counting,
+    )
+    engine = build_engine([detector], "re")
+    hits = classify_text("v1 v2 v1 v1 v2", engine)
+    assert [h.value for h in hits] == ["v1", "v2", "v1", "v1", "v2"]
+    assert calls == ["v1", "v2"]
+    monkeypatch.setattr(text_module, "CACHED_VALUES_PER_VALIDATOR", 2)
+    classify_text("v3 v4 v5 v3", engine)
+    assert calls[2:] == ["v3", "v4", "v5", "v3"]  # the third value emptied the memory
+    assert len(text_module._VERDICTS[counting]) <= 2

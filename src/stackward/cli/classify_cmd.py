@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -12,6 +11,8 @@ import typer
 from stackward.cli.common import fail
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from stackward.dspm.classify import ClassifyRun
 
 FORMATS = ("console", "json")
@@ -88,11 +89,13 @@ def classify(
     except EngineError as exc:
         raise fail(str(exc)) from None
     if output_format == "json":
-        text = json.dumps(run_json(run, targets, settings.jobs), indent=2) + "\n"
+        import orjson
+
+        document = orjson.dumps(run_json(run, targets, settings.jobs), option=orjson.OPT_INDENT_2)
         if output is None:
-            typer.echo(text, nl=False)
+            typer.echo(document.decode("utf-8"))
         else:
-            output.write_text(text, encoding="utf-8")
+            output.write_bytes(document + b"\n")
     else:
         _print(run, output)
     raise typer.Exit(2 if run.errors else 0)
@@ -112,6 +115,7 @@ def _key(path: Path) -> bytes:
 def run_json(run: ClassifyRun, targets: list[str], jobs: int) -> dict[str, Any]:
     from stackward import __version__
     from stackward.dspm.results import item_json
+    from stackward.dspm.rollup import rollup
 
     by_class: dict[str, dict[str, int]] = {}
     for item in run.items:
@@ -132,6 +136,7 @@ def run_json(run: ClassifyRun, targets: list[str], jobs: int) -> dict[str, Any]:
             "by_class": dict(sorted(by_class.items())),
         },
         "errors": run.errors,
+        "groups": [group.to_json() for group in rollup(run.items)],
         "items": [item_json(i) for i in run.items],
     }
 
@@ -174,5 +179,28 @@ def _print(run: ClassifyRun, output: Path | None) -> None:
             item.sampling,
         )
     console.print(table)
+    _print_groups(console, run)
     for error in run.errors:
         console.print(f"[bold red]error:[/bold red] {error}", highlight=False)
+
+
+def _print_groups(console: Console, run: ClassifyRun) -> None:
+    """Top-level prefixes and schemas that hold sensitive data, with their classes."""
+    from rich.table import Table
+
+    from stackward.dspm.rollup import rollup
+
+    groups = [g for g in rollup(run.items, depth=1) if g.prefix and g.classes]
+    if not groups:
+        return
+    table = Table(title="By prefix / schema", expand=True)
+    for column in ("Source", "Prefix", "Items with data", "Classes (count)"):
+        table.add_column(column)
+    for group in groups:
+        table.add_row(
+            group.source,
+            group.prefix,
+            f"{group.items_with_data} of {group.items}",
+            ", ".join(f"{c} ({n})" for c, n in sorted(group.classes.items())),
+        )
+    console.print(table)

@@ -21,10 +21,10 @@ from stackward.dspm.evidence import Fingerprinter, pii_shape, secret_shape
 from stackward.dspm.fields import classify_field
 from stackward.dspm.records import ItemContent, Location, ReadLimits
 from stackward.dspm.results import FieldFinding, ItemResult, OccurrenceFinding
-from stackward.dspm.taxonomy import Category, data_class
 from stackward.dspm.text import classify_text
 
 DEFAULT_MIN_CONFIDENCE = 0.5
+SECRET_PREFIX = "secret."  # noqa: S105 - a class-id prefix
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class Classifier:
         return result
 
     def _occurrence(self, hit: Hit, field_name: str | None, line: int | None) -> OccurrenceFinding:
-        secret = data_class(hit.data_class).category is Category.SECRET
+        secret = hit.data_class.startswith(SECRET_PREFIX)
         return OccurrenceFinding(
             data_class=hit.data_class,
             detector=hit.detector,
@@ -149,14 +149,53 @@ def classify_files(
         for task in tasks:
             yield from _classify_file(task)
         return
+    done: dict[int, list[ItemResult]] = {}
     with ProcessPoolExecutor(
         max_workers=settings.jobs,
         initializer=_start_worker,
         initargs=(settings.backend, key, settings.min_confidence, settings.limits),
     ) as pool:
-        chunk = max(1, min(16, len(tasks) // (settings.jobs * 8) or 1))
-        for results in pool.map(_classify_file, tasks, chunksize=chunk):
-            yield from results
+        futures = [pool.submit(_classify_batch, b) for b in batches(tasks, settings.jobs)]
+        for future in futures:
+            done.update(future.result())
+    for index in range(len(tasks)):
+        yield from done.get(index, [])
+
+
+BATCH_MAX_FILES = 64
+BATCH_MIN_BYTES = 256 * 1024
+
+
+def batches(
+    tasks: Sequence[tuple[Path, Location]], jobs: int
+) -> list[list[tuple[int, Path, Location]]]:
+    """Files grouped for the workers, largest first, so that no big file starts last and
+    leaves the other workers idle; small files travel together (one message per group)."""
+    sizes = [_size(path) for path, _ in tasks]
+    budget = max(BATCH_MIN_BYTES, sum(sizes) // max(1, jobs * 16))
+    grouped: list[list[tuple[int, Path, Location]]] = []
+    current: list[tuple[int, Path, Location]] = []
+    current_bytes = 0
+    for index in sorted(range(len(tasks)), key=lambda i: -sizes[i]):
+        if current and (current_bytes + sizes[index] > budget or len(current) >= BATCH_MAX_FILES):
+            grouped.append(current)
+            current, current_bytes = [], 0
+        current.append((index, *tasks[index]))
+        current_bytes += sizes[index]
+    if current:
+        grouped.append(current)
+    return grouped
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.lstat().st_size
+    except OSError:
+        return 0  # the reader reports the problem
+
+
+def _classify_batch(batch: list[tuple[int, Path, Location]]) -> dict[int, list[ItemResult]]:
+    return {index: _classify_file((path, location)) for index, path, location in batch}
 
 
 def classify_contents(

@@ -3,14 +3,13 @@
 Runs only on candidates a validator accepted, so its cost is per hit, not per byte. Words
 match on word boundaries in a window around the candidate (``ssn`` near ``123-45-6789``
 raises it; ``order`` near a 10-digit number lowers it). In structured data the field name
-is the context.
+is the context. A detector without context words needs no window at all.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from stackward.dspm.detector import Detector
 
@@ -28,7 +27,35 @@ class Scored:
     reasons: tuple[str, ...]
 
 
-@cache
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """A detector's context words, compiled once."""
+
+    positive: re.Pattern[str] | None
+    negative: re.Pattern[str] | None
+    required: bool
+
+    @property
+    def wants_window(self) -> bool:
+        return self.positive is not None or self.negative is not None
+
+
+_RULES: dict[int, tuple[Detector, Rules]] = {}
+
+
+def rules(detector: Detector) -> Rules:
+    """The compiled rules of ``detector``, kept per detector object (hashing a detector is
+    slow, and this runs once per candidate)."""
+    found = _RULES.get(id(detector))
+    if found is not None and found[0] is detector:
+        return found[1]
+    compiled = Rules(
+        _words(detector.context), _words(detector.negative_context), detector.context_required
+    )
+    _RULES[id(detector)] = (detector, compiled)
+    return compiled
+
+
 def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
@@ -48,18 +75,24 @@ def window(text: str, start: int, end: int) -> str:
 
 
 def has_context(detector: Detector, around: str) -> bool:
-    pattern = _words(detector.context)
+    pattern = rules(detector).positive
     return pattern is not None and pattern.search(around) is not None
 
 
 def score(detector: Detector, base: float, around: str) -> Scored:
     """Adjust ``base`` by the detector's context words found in ``around`` (lower case)."""
-    positive = _words(detector.context)
-    negative = _words(detector.negative_context)
-    found = positive.search(around) if positive is not None else None
-    against = negative.search(around) if negative is not None else None
-    if detector.context_required and found is None:
+    compiled = rules(detector)
+    found = compiled.positive.search(around) if compiled.positive is not None else None
+    return adjust(compiled, base, around, found)
+
+
+def adjust(compiled: Rules, base: float, around: str, found: re.Match[str] | None) -> Scored:
+    """``score`` for a caller that has already searched the positive words (``found``)."""
+    against = compiled.negative.search(around) if compiled.negative is not None else None
+    if compiled.required and found is None:
         return Scored(None, ("no context word nearby, and this detector requires one",))
+    if found is None and against is None:
+        return Scored(round(base, 4), ())
     confidence = base
     reasons: list[str] = []
     if found is not None:

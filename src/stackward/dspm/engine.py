@@ -18,16 +18,16 @@ import re
 import stat
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from stackward.dspm.detector import Detector
 
 
-@dataclass(frozen=True, slots=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """A tuple rather than a dataclass: one is made per match, and tuples are cheapest."""
+
     detector: int
     """Index into the engine's detector list."""
     start: int
@@ -48,21 +48,23 @@ class EngineError(RuntimeError):
 
 
 def _normalise(found: list[tuple[int, int, int]]) -> list[Candidate]:
-    """Longest match per (detector, start); matches inside a kept one of the same detector go."""
-    longest: dict[tuple[int, int], int] = {}
-    for detector, start, end in found:
-        key = (detector, start)
-        if end > longest.get(key, -1):
-            longest[key] = end
+    """Longest match per (detector, start); matches inside a kept one of the same detector go.
+
+    One sort by (start, detector, longest first) puts each detector's matches in the order
+    the filter needs and the result in the order callers expect."""
+    found.sort(key=_by_start_detector_longest)
     reach: dict[int, int] = {}
     kept: list[Candidate] = []
-    for (detector, start), end in sorted(longest.items(), key=lambda kv: (kv[0][1], -kv[1])):
+    for detector, start, end in found:
         if start < reach.get(detector, -1):
             continue
         reach[detector] = end
         kept.append(Candidate(detector, start, end))
-    kept.sort(key=lambda c: (c.start, c.detector))
     return kept
+
+
+def _by_start_detector_longest(match: tuple[int, int, int]) -> tuple[int, int, int]:
+    return match[1], match[0], -match[2]
 
 
 class ReEngine:

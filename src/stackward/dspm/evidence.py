@@ -9,7 +9,6 @@ or, for secrets, the first four characters (vendor prefixes such as ``AKIA``) an
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets as random_source
@@ -38,8 +37,8 @@ class Fingerprinter:
         return cls(key_from_file(path))
 
     def __call__(self, value: str) -> str:
-        digest = hmac.new(self._key, value.encode("utf-8", "surrogatepass"), hashlib.sha256)
-        return digest.hexdigest()[:FINGERPRINT_HEX]
+        digest = hmac.digest(self._key, value.encode("utf-8", "surrogatepass"), "sha256")
+        return digest[: FINGERPRINT_HEX // 2].hex()
 
 
 def key_from_file(path: Path) -> bytes:
@@ -55,17 +54,31 @@ def key_from_file(path: Path) -> bytes:
         return key
 
 
+_ASCII_SHAPE = str.maketrans(
+    {
+        **{chr(c): "9" for c in range(ord("0"), ord("9") + 1)},
+        **{chr(c): "X" for c in range(ord("A"), ord("Z") + 1)},
+        **{chr(c): "x" for c in range(ord("a"), ord("z") + 1)},
+    }
+)
+
+
 def pii_shape(value: str) -> str:
     """Digits → ``9``, letters → ``x``/``X``, everything else kept; cut to 40 characters."""
-    out = []
-    for char in value[:SHAPE_CHARS]:
-        if char.isdigit():
-            out.append("9")
-        elif char.isalpha():
-            out.append("X" if char.isupper() else "x")
-        else:
-            out.append(char)
-    return "".join(out) + ("…" if len(value) > SHAPE_CHARS else "")
+    head = value[:SHAPE_CHARS]
+    if head.isascii():
+        shape = head.translate(_ASCII_SHAPE)
+    else:
+        shape = "".join(_shape_of(char) for char in head)
+    return shape + ("…" if len(value) > SHAPE_CHARS else "")
+
+
+def _shape_of(char: str) -> str:
+    if char.isdigit():
+        return "9"
+    if char.isalpha():
+        return "X" if char.isupper() else "x"
+    return char
 
 
 def secret_shape(value: str) -> str:

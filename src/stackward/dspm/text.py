@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 
 from stackward.dspm import context
-from stackward.dspm.detector import Detector, Hit
+from stackward.dspm.detector import Detector, Hit, Validation, Validator
 from stackward.dspm.engine import Candidate, CandidateEngine
 
 
@@ -45,31 +45,59 @@ def _confirm(
 ) -> Hit | None:
     start, end = candidate.start, candidate.end
     value = text[start:end]
-    steps = [f"pattern {detector.id} matched {end - start} characters"]
     if detector.extract is not None:
         match = detector.extract.search(value)
         if match is None or not match.group("value"):
             return None
         start, end = start + match.start("value"), start + match.end("value")
         value = match.group("value")
-    around = context.window(text, candidate.start, candidate.end)
-    if field_context:
-        around = f"{field_context.lower()} {around}"
-    if detector.context_required and not context.has_context(detector, around):
+    rules = context.rules(detector)
+    around = ""
+    found = None
+    if rules.wants_window:
+        around = context.window(text, candidate.start, candidate.end)
+        if field_context:
+            around = f"{field_context.lower()} {around}"
+        if rules.positive is not None:
+            found = rules.positive.search(around)
+    if rules.required and found is None:
         return None  # before the validator: context is cheaper than a CRF tagger or a checksum
     confidence = detector.confidence
+    reason = None
     if detector.validator is not None:
-        verdict = detector.validator(value)
+        verdict = _validate(detector.validator, value)
         if not verdict.valid:
             return None
-        steps.append(verdict.reason)
+        reason = verdict.reason
         if verdict.confidence is not None:
             confidence = verdict.confidence
-    scored = context.score(detector, confidence, around)
+    scored = context.adjust(rules, confidence, around, found)
     if scored.confidence is None:
         return None
+    steps = [f"pattern {detector.id} matched {candidate.end - candidate.start} characters"]
+    if reason is not None:
+        steps.append(reason)
     steps.extend(scored.reasons)
     return Hit(detector.id, detector.data_class, start, end, value, scored.confidence, tuple(steps))
+
+
+CACHED_VALUES_PER_VALIDATOR = 16_384
+_VERDICTS: dict[Validator, dict[str, Validation]] = {}
+
+
+def _validate(validator: Validator, value: str) -> Validation:
+    """``validator(value)``, remembered: validators are pure, and real data repeats its
+    values (the same names, hosts and keys line after line), while a validator may run a
+    CRF tagger or a phone-number parser. Bounded per validator; the values stay in memory."""
+    known = _VERDICTS.get(validator)
+    if known is None:
+        known = _VERDICTS[validator] = {}
+    verdict = known.get(value)
+    if verdict is None:
+        if len(known) >= CACHED_VALUES_PER_VALIDATOR:
+            known.clear()
+        verdict = known[value] = validator(value)
+    return verdict
 
 
 def _with_partners(hits: list[Hit], detectors: dict[str, Detector]) -> list[Hit]:

@@ -58,6 +58,9 @@ def test_classified_items_and_store_join_the_inventory(lake: Path, tmp_path: Pat
     stores = list(result.graph.assets(AssetKind.DATA_STORE))
     assert len(stores) == 1
     assert stores[0].prop("data_classes")["pii.email"] > 0
+    by_prefix = stores[0].prop("data_classes_by_prefix")
+    assert set(by_prefix) == {"training/", "serving/"}
+    assert set(by_prefix["training/"]) == {"pii.email", "pii.national_id.us_ssn"}
     classes = {
         a.source.rsplit(" :: ", 1)[1]: set(a.prop("data_classes")) for a in datasets.values()
     }

@@ -18,6 +18,7 @@ from stackward.dspm.evidence import KEY_BYTES
 from stackward.dspm.policy import violations
 from stackward.dspm.records import ReadLimits
 from stackward.dspm.results import ItemResult
+from stackward.dspm.rollup import rollup
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
 
 NAME = "data"
@@ -73,6 +74,11 @@ class DataCollector:
                 source=label,
                 properties={
                     "data_classes": dict(sorted(rolled.items())),
+                    "data_classes_by_prefix": {
+                        g.prefix: dict(sorted(g.classes.items()))
+                        for g in rollup(run.items)
+                        if g.prefix and g.classes
+                    },
                     "items_classified": len(run.items),
                     "engine": run.engine,
                 },
