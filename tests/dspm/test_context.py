@@ -12,6 +12,7 @@ from tests.dspm.conftest import CARD, SSN_BARE
         ("my card 4111 now", 8, 12, "my card  \0  now"),
         ("invoice total\nmy card 4111 now", 22, 26, "my card  \0  now"),
         ("card 4111\nnext line", 5, 9, "card  \0 "),
+        ("card 4111\nnext line", 5, 10, "card  \0 "),  # a candidate that took the newline
     ],
 )
 def test_window_stays_on_the_candidate_line(text: str, start: int, end: int, expected: str) -> None:

@@ -69,8 +69,11 @@ def window(text: str, start: int, end: int) -> str:
     words of the line before belong to something else ("invoice" above a card number)."""
     line_start = text.rfind("\n", max(0, start - BEFORE_CHARS), start) + 1
     before = text[max(line_start, start - BEFORE_CHARS) : start]
-    line_end = text.find("\n", end, end + AFTER_CHARS)
-    after = text[end : line_end if line_end >= 0 else end + AFTER_CHARS]
+    if end > start and text[end - 1] == "\n":
+        after = ""  # the candidate took its line's end with it: what follows is another line
+    else:
+        line_end = text.find("\n", end, end + AFTER_CHARS)
+        after = text[end : line_end if line_end >= 0 else end + AFTER_CHARS]
     return f"{before} \0 {after}".lower()
 
 

@@ -120,6 +120,8 @@ HARD_NEGATIVES: list[tuple[str, str]] = [
     ("pii.phone", "3.14159 26535"),
     ("pii.phone", "total 201-555-0123.75"),
     ("pii.phone", "path /201-555-0123 and id_2015550123"),
+    ("pii.phone", "request 5c12e0b3-0412-4123-ab12-0c3d5e6f7a8b done"),
+    ("pii.phone", "trace 9d0e7f2a-0221-4567-9abc-1234567890ab"),
     ("pii.national_id.us_ssn", "key 512384417-ab and 512384417.txt"),
     ("pii.iban", "GB82 WEST 1234 5698 7654 33"),
     ("pii.iban", "DE89370400440532013001"),
@@ -248,3 +250,34 @@ def test_hyperscan_and_re_find_the_same_candidates() -> None:
     re_candidates = build_engine(PII_DETECTORS, "re").candidates(text)
     assert hyperscan_candidates == re_candidates
     assert len(re_candidates) >= len(POSITIVES)
+
+
+def _national_phone_candidates(text: str, backend: str) -> list[str]:
+    engine = build_engine([BY_ID["pii.phone.national"]], backend)
+    return [text[c.start : c.end] for c in engine.candidates(text)]
+
+
+@pytest.mark.parametrize("backend", ["re", "hyperscan"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Call (201) 555-0123 now", ["(201) 555-0123"], id="nanp-parens"),
+        pytest.param("Call 201.555.0123 now", ["201.555.0123"], id="nanp-dots"),
+        pytest.param("ring 555-0123", ["555-0123"], id="seven-digits-two-groups"),
+        pytest.param("Büro: 030 123456.", ["030 123456"], id="de-two-groups"),
+        pytest.param("mobile 01 23 45 67 89", ["01 23 45 67 89"], id="fr-five-groups"),
+        pytest.param("(020) 7946 0958", ["(020) 7946 0958"], id="gb-parens"),
+        pytest.param("in 2024-05 we", [], id="year-month"),
+        pytest.param("costs $12.99 or 1299.00", [], id="prices"),
+        pytest.param("node v20.11.1 and 1.25.100", [], id="short-versions"),
+        pytest.param("ratio 12-345 and (12) 3456", [], id="six-digits"),
+        pytest.param("on 2024-05-01 at", ["2024-05-01"], id="date-still-a-candidate"),
+        pytest.param("call 201-555-0123 - ok", ["201-555-0123"], id="spaced-dash-after"),
+        pytest.param("id 5c12e0b3-0412-4123-ab12", ["0412-4123-a"], id="uuid-groups-glued"),
+    ],
+)
+def test_national_phone_candidates_have_seven_digits(
+    text: str, expected: list[str], backend: str
+) -> None:
+    """Two short digit groups are no candidate at all; the rest is the validator's to judge."""
+    assert _national_phone_candidates(text, backend) == expected

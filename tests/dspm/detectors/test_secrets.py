@@ -20,7 +20,9 @@ import pytest
 from stackward.dspm.detector import Detector
 from stackward.dspm.detectors.secret_rules import base62_crc32_matches
 from stackward.dspm.detectors.secrets import SECRET_DETECTORS
+from stackward.dspm.engine import build_engine
 from stackward.dspm.taxonomy import DATA_CLASSES
+from stackward.dspm.text import classify_text
 
 _RNG = random.Random(7_2026)
 _ALNUM = string.ascii_letters + string.digits
@@ -445,6 +447,35 @@ def test_crc32_checksum_scheme() -> None:
 )
 def test_validator_rejects(detector_id: str, text: str) -> None:
     assert run(_BY_ID[detector_id], text) == []
+
+
+_SHA256 = _rand(64, _HEX)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (f"  db_password: {GENERIC}\n  artifact_sha256: {_SHA256}\n", GENERIC),
+        (f"API_TOKEN={GENERIC}\r\nCHECKSUM_MD5={_SHA256[:32]}", GENERIC),
+        (f"deploy --password {GENERIC}\nrelease sha256: {_SHA256}", GENERIC),
+    ],
+    ids=["yaml-digest-below", "dotenv-crlf", "cli-flag"],
+)
+def test_value_at_line_end_is_judged_by_its_own_line(backend: str, text: str, value: str) -> None:
+    hits = classify_text(text, build_engine(SECRET_DETECTORS, backend))
+    generic = [h for h in hits if h.data_class == "secret.generic"]
+    assert [h.value for h in generic] == [value]
+    assert generic[0].confidence >= 0.5, "a digest word on the next line is no negative context"
+
+
+@pytest.mark.parametrize("detector_id", ["secret.generic.unquoted", "secret.generic.cli_flag"])
+@pytest.mark.parametrize("ending", ["\n", "\r\n", " \n", "", "\n\n"])
+def test_unquoted_candidate_stops_before_the_newline(detector_id: str, ending: str) -> None:
+    key = "--token " if detector_id.endswith("cli_flag") else "API_TOKEN="
+    text = f"{key}{GENERIC}{ending}next line"
+    match = re.search(_BY_ID[detector_id].pattern, text)
+    assert match is not None
+    assert "\n" not in match.group(0)
 
 
 # --- the table itself -------------------------------------------------------------------

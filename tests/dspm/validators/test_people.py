@@ -14,6 +14,8 @@ import pytest
 
 from stackward.dspm.detector import Validation
 from stackward.dspm.validators.people import (
+    full_us_address,
+    given_then_surname,
     validate_person_name,
     validate_person_name_in_text,
     validate_street_address,
@@ -309,3 +311,86 @@ def test_person_name_held_out_set() -> None:
     print(f"  false positives: {false_positive}\n  missed: {missed}")
     assert precision >= 0.6, false_positive
     assert recall >= 0.9, missed
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("9268 Forest Way, Arlington, VA 22201", True, id="city-state-zip"),
+        pytest.param("12 N Oak Rd., Salt Lake City, UT 84101-1234", True, id="direction-zip4"),
+        pytest.param("55 Elm St, Apt 4B, Portland, OR 97205", True, id="unit"),
+        pytest.param("1600 Pennsylvania Ave, Washington DC 20500", True, id="no-comma-state"),
+        pytest.param("123 Main Street", False, id="no-city"),
+        pytest.param("123 Main Street, Springfield", False, id="no-state"),
+        pytest.param("123 Main Street, Springfield, IL", False, id="no-zip"),
+        pytest.param("123 Main Street, Springfield, ZZ 62704", False, id="unknown-state"),
+        pytest.param("123 Main Thing, Springfield, IL 62704", False, id="no-street-type"),
+        pytest.param("Main Street, Springfield, IL 62704", False, id="no-house-number"),
+        pytest.param("Suite 200, Austin, TX 78701", False, id="suite-only"),
+        pytest.param("Route 66, Flagstaff, AZ 86001", False, id="route"),
+        pytest.param("123 main street, springfield, il 62704", False, id="lower-case"),
+        pytest.param("123 Main Street Springfield IL 62704", False, id="no-comma-before-city"),
+    ],
+)
+def test_full_us_address(value: str, expected: bool) -> None:
+    assert full_us_address(value) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "tagger_used"),
+    [
+        pytest.param("9268 Forest Way, Arlington, VA 22201", False, id="full-address"),
+        pytest.param("123 Main Street", True, id="street-only"),
+        pytest.param("55 Elm St Apt 4B", True, id="unit-no-city"),
+    ],
+)
+def test_street_address_tagger_only_for_incomplete_addresses(value: str, tagger_used: bool) -> None:
+    result = validate_street_address(value)
+    assert result.valid, result.reason
+    assert result.reason.startswith("usaddress") is tagger_used
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "expected"),
+    [
+        pytest.param("John", "Smith", True, id="common"),
+        pytest.param("Linda", "Taylor", True, id="surname-also-given"),
+        pytest.param("Omar", "Patel", True, id="tagger-misses"),
+        pytest.param("Smith", "John", False, id="surname-first"),
+        pytest.param("Jordan", "Lake", False, id="given-share-low"),
+        pytest.param("Priya", "Sharma", False, id="given-not-in-census"),
+        pytest.param("John", "Qwzxv", False, id="last-not-in-census"),
+        pytest.param("Wireless", "Mouse", False, id="product"),
+    ],
+)
+def test_given_then_surname(first: str, last: str, expected: bool) -> None:
+    assert given_then_surname(first, last) is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("John Smith", True, id="census-pair"),
+        pytest.param("Priya Sharma", True, id="tagger-pair"),
+        pytest.param("Mary Street", False, id="street-word"),
+        pytest.param("Grace Hospital", False, id="institution-word"),
+        pytest.param("James Software", False, id="vocabulary-word"),
+        pytest.param("Santa Maria", False, id="place-prefix"),
+        pytest.param("John SMITH2", False, id="digit"),
+    ],
+)
+def test_person_name_census_pair_keeps_hard_negatives(value: str, expected: bool) -> None:
+    assert validate_person_name(value).valid is expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("John Smith", True, id="given-surname"),
+        pytest.param("John Jr", False, id="generational-suffix"),
+        pytest.param("Miss Smith", False, id="honorific-looks-given"),
+        pytest.param("John S.", False, id="initial"),
+    ],
+)
+def test_census_pair_needs_two_name_words_in_text(value: str, expected: bool) -> None:
+    assert validate_person_name_in_text(value).valid is expected

@@ -12,6 +12,8 @@ from stackward.dspm.validators.checksums import luhn_check_digit, verhoeff_check
 from stackward.dspm.validators.pii_rules import (
     IBAN_LENGTHS,
     card_brand,
+    nanp_national_number,
+    private_ipv4,
     validate_ca_sin,
     validate_date_of_birth,
     validate_email,
@@ -313,3 +315,83 @@ _THIS_YEAR = dt.date.today().year
 )
 def test_validate_date_of_birth(value: str, expected: bool) -> None:
     _check(validate_date_of_birth(value), expected)
+
+
+def _libphonenumber_says_valid(value: str, region: str | None) -> bool:
+    try:
+        return bool(phonenumbers.is_valid_number(phonenumbers.parse(value, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("(201) 555-0123", "2015550123", id="parens"),
+        pytest.param("201.555.0123", "2015550123", id="dots"),
+        pytest.param("2015550123", "2015550123", id="bare-ten"),
+        pytest.param("1-201-555-0123", "2015550123", id="trunk-one"),
+        pytest.param("12015550123", "2015550123", id="bare-eleven"),
+        pytest.param("+1 (201) 555-0123", "2015550123", id="plus-one"),
+        pytest.param("+1 201-555-0123", "2015550123", id="plus-one-dashes"),
+        pytest.param("(123) 555-0123", None, id="area-starts-1"),
+        pytest.param("(023) 555-0123", None, id="area-starts-0"),
+        pytest.param("2-201-555-0123", None, id="eleven-without-trunk-one"),
+        pytest.param("+44 20 7946 0958", None, id="other-country"),
+        pytest.param("+2015550123", None, id="plus-ten-digits"),
+        pytest.param("201/555/0123", None, id="slash-separator"),
+        pytest.param("201-555-0123+1", None, id="inner-plus"),
+        pytest.param("(\uff12\uff10\uff11) 555-0123", None, id="non-ascii-digits"),
+        pytest.param("201-555-0123 " + " " * 40, None, id="too-long"),
+    ],
+)
+def test_nanp_national_number(value: str, expected: str | None) -> None:
+    digits = "".join(c for c in value if c.isdigit())
+    assert nanp_national_number(value, digits) == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("(201) 555-0123", id="us"),
+        pytest.param("416-555-0199", id="ca"),
+        pytest.param("(876) 523-0123", id="jm"),
+        pytest.param("787.234.5678", id="pr"),
+        pytest.param("1-800-555-0123", id="toll-free"),
+        pytest.param("(201) 055-0123", id="exchange-starts-0"),
+        pytest.param("(411) 555-0123", id="n11-area"),
+        pytest.param("(555) 555-0123", id="unassigned-area"),
+        pytest.param("(123) 555-0123", id="area-starts-1"),
+        pytest.param("+1 (201) 555-0123", id="plus-one-us"),
+        pytest.param("+1 506-234-5678", id="plus-one-ca"),
+        pytest.param("+1 (555) 555-0123", id="plus-one-unassigned"),
+    ],
+)
+def test_north_american_shortcut_agrees_with_libphonenumber(value: str) -> None:
+    """The shortcut past the generic parse decides exactly as the parse would."""
+    region = None if value.startswith("+") else "US"
+    assert validate_phone(value).valid is _libphonenumber_says_valid(value, region)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("10.0.0.1", True, id="ten"),
+        pytest.param("127.0.0.1", True, id="loopback"),
+        pytest.param("172.16.0.1", True, id="172-16"),
+        pytest.param("172.31.255.255", True, id="172-31"),
+        pytest.param("192.168.1.10", True, id="192-168"),
+        pytest.param("172.15.0.1", False, id="below-172-16"),
+        pytest.param("172.32.0.1", False, id="above-172-31"),
+        pytest.param("192.169.0.1", False, id="192-169"),
+        pytest.param("45.33.12.7", False, id="public"),
+        pytest.param("010.0.0.1", False, id="leading-zero"),
+        pytest.param("10.0.0.256", False, id="octet-too-big"),
+        pytest.param("10.0.0.1.5", False, id="five-parts"),
+        pytest.param("10.0.0", False, id="three-parts"),
+    ],
+)
+def test_private_ipv4(value: str, expected: bool) -> None:
+    assert private_ipv4(value) is expected
+    if expected:
+        assert not validate_ip_address(value).valid

@@ -14,6 +14,7 @@ from stackward.dspm.validators.secret_filters import (
     code_reason,
     digest_reason,
     documented_example_reason,
+    entropy_at_least,
     identifier_reason,
     longest_repeat_run,
     longest_sequence_run,
@@ -21,7 +22,9 @@ from stackward.dspm.validators.secret_filters import (
     placeholder_reason,
     randomness_reason,
     reference_reason,
+    run_reason,
     shannon_entropy,
+    token_reason,
 )
 
 _RNG = random.Random(20261126)
@@ -97,6 +100,17 @@ def test_documented_examples_are_rejected(value: str) -> None:
         "process.env.API_KEY",
         'env("API_KEY")',
         "$(cat /run/secrets/db)",
+        "${{ secrets.DEPLOY_TOKEN }}",
+        "vault:secret/data/db#password",
+        "ssm:/prod/db/password",
+        "arn-secretsmanager-db",
+        "System.getenv(TOKEN)",
+        "secrets.DB_PASSWORD",
+        "%(password)s",
+        "%s",
+        "{password}",
+        "{cfg.token!r}",
+        "ENV['API_TOKEN']",
     ],
 )
 def test_environment_references_are_rejected(value: str) -> None:
@@ -205,3 +219,94 @@ def test_runs(value: str, sequence: int, repeat: int) -> None:
 @pytest.mark.parametrize("value", RANDOM_SECRETS)
 def test_random_secrets_pass_every_generic_filter(value: str) -> None:
     assert non_secret_reason(value, GENERIC_FILTERS) is None
+
+
+_RUN_CASES = [
+    "abcdef",
+    "x123456y",
+    "Zq9fedcbaW",
+    "Kp2aaaaaa",
+    "Kp2aaaaa",
+    "abcde9vwxyz",
+    "98765",
+    "./01234",
+    "XYZ[\\]",
+    "5432104321",
+    "Ab1",
+    "a",
+    "",
+    "äbcdefg",
+    "ÅÅÅÅÅÅ",
+    "αβγδεζ",
+]
+
+
+@pytest.mark.parametrize(
+    "value",
+    _RUN_CASES + [_random(n, string.printable) for n in (6, 12, 40, 120) for _ in range(25)],
+)
+def test_run_reason_agrees_with_the_run_lengths(value: str) -> None:
+    repeated = longest_repeat_run(value) >= 6
+    sequential = longest_sequence_run(value) >= 6
+    reason = run_reason(value)
+    assert (reason is not None) is (repeated or sequential)
+    if repeated:
+        assert reason == "a long run of one repeated character"
+    elif sequential:
+        assert reason == "a run of sequential characters"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "",
+        "a",
+        "aaaa",
+        "abab",
+        "aaaaaaab",
+        "aab",
+        "aabbccdd",
+        "Tr0ub4dor&3x",
+        "ab" * 40,
+        "z" * 1200 + "y",
+        *RANDOM_SECRETS,
+        *(_random(n, "ab01") for n in (8, 16, 40)),
+        *(_random(n, "abcdefgh") for n in (8, 16, 40)),
+        *(_random(n) for n in (8, 16, 40, 200)),
+    ],
+)
+@pytest.mark.parametrize("bits", [0.0, 1.0, 2.5, 3.0, 4.0, 4.2, 5.5])
+def test_entropy_at_least_agrees_with_shannon_entropy(value: str, bits: float) -> None:
+    assert entropy_at_least(value, bits) is (shannon_entropy(value) >= bits)
+
+
+@pytest.mark.parametrize(
+    ("value", "classes"),
+    [("é", 1), ("Éé", 2), ("é٣", 2), ("Éé٣·", 4), ("ÀBC", 1), ("x²", 2)],
+    ids=["lower", "upper-lower", "arabic-digit", "all-four", "upper-only", "superscript"],
+)
+def test_character_classes_beyond_ascii(value: str, classes: int) -> None:
+    assert character_classes(value) == classes
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["AKIAIOSFODNN7EXAMPLE", "changeme", "my-fake-token", "aaaaaaaaaaaa", *RANDOM_SECRETS],
+)
+def test_token_reason_is_the_token_filters(value: str) -> None:
+    assert token_reason(value) == non_secret_reason(value, TOKEN_FILTERS)
+
+
+@pytest.mark.parametrize(
+    ("value", "rejected"),
+    [
+        ("options-Xk9s8Lm2Qp", True),
+        ("cfg.db_password", True),
+        ("Xk9s8Lm2.7Qp4", False),
+        ("Xk9s8Lm2(Qp7", True),
+        ("Xk9s8Lm2[Qp7", True),
+    ],
+    ids=["self-like-name", "attribute", "dot-then-digit", "call", "subscript"],
+)
+def test_code_references(value: str, rejected: bool) -> None:
+    assert (code_reason(value) is not None) is rejected

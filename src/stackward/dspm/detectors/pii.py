@@ -33,6 +33,31 @@ _GLUE = r"[-$.,:/#_+]?"
 _GLUE_AFTER = r"(?:[-$.,:/#_+][0-9A-Za-z])?"
 """An optional mark before, or mark and character after, a bare digit run: taken into the
 candidate so that :func:`whole_token` can reject fragments of longer tokens."""
+
+
+def _phone_groups(lead: str) -> str:
+    """Digit groups after an opening ``lead`` (``(`` or a word boundary) of a national number:
+    three to five groups, or two with seven digits or more between them."""
+    close = r"\) ?" if lead == r"\(" else r"[ .-]"
+    # the first digit is common to every shape: a non-digit fails before the alternation
+    shapes = [rf"\d{{1,4}}{close}\d{{2,8}}(?:[ .-]\d{{2,8}}){{1,3}}"]
+    shapes += [rf"\d{{{n - 1}}}{close}\d{{{7 - n},8}}" for n in range(2, 6)]
+    return lead + r"\d(?:" + "|".join(shapes) + ")"
+
+
+_PHONE_NATIONAL_SHAPE = (
+    r"[$.,:/#]?(?:"
+    + _phone_groups(r"\(")
+    + "|"
+    + _phone_groups(r"\b")
+    + r")\b(?:[.,:/]\d|-[0-9A-Za-z])?"
+)
+"""Three to five digit groups, or two groups with seven digits or more between them. No
+national number has fewer than seven digits, and two short groups (``2024-05``, ``$12.99``,
+``.25.100``) were a third of all candidates; the validator would reject each of them. A
+hyphen and a character after the last group are taken in as well: the middle groups of a
+UUID (``…-0412-4123-ab12-…``) are a fragment, not a number."""
+
 _PHONE_CONTEXT = ("phone", "tel", "telephone", "mobile", "cell", "call", "fax", "contact")
 _PHONE_NEGATIVE = (
     "order", "invoice", "sku", "id", "price", "total", "amount", "ref", "tracking",
@@ -93,9 +118,7 @@ PHONE_INTERNATIONAL = Detector(
 PHONE_NATIONAL = Detector(
     id="pii.phone.national",
     data_class="pii.phone",
-    pattern=(
-        r"[$.,:/#]?(?:\(\d{2,5}\) ?|\b\d{2,5}[ .-])\d{2,8}(?:[ .-]\d{2,8}){0,3}\b(?:[.,:/]\d)?"
-    ),
+    pattern=_PHONE_NATIONAL_SHAPE,
     confidence=0.7,
     description="Phone number in a national format with separators (US, GB, DE, FR, IN, CA).",
     validator=whole_token(validate_phone),

@@ -16,14 +16,14 @@ import zlib
 
 from stackward.dspm.detector import Detector, Validation, Validator, accept, reject
 from stackward.dspm.validators.secret_filters import (
-    TOKEN_FILTERS,
     character_classes,
     digest_reason,
     documented_example_reason,
+    entropy_at_least,
     non_secret_reason,
     placeholder_reason,
     reference_reason,
-    shannon_entropy,
+    token_reason,
 )
 
 _END_TOKEN = r"(?:[^A-Za-z0-9_-]|$)"  # noqa: S105 - a pattern fragment
@@ -32,6 +32,10 @@ _END_BASE64 = r"(?:[^A-Za-z0-9/+=]|$)"
 _ASSIGN = r"""["']?\s{0,4}(?::=|=>|=|:)\s{0,4}"""
 _BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _MAX_JWT_PART = 8192
+_BASE64_OTHER = re.compile(r"[0-9+/]")
+_JWT_HEADERS: dict[str, object] = {}
+"""Decoded JWT headers by their encoded form: a service signs every token with one header."""
+_MAX_JWT_HEADERS = 256
 
 
 def _value(pattern: str) -> re.Pattern[str]:
@@ -43,16 +47,32 @@ def _value(pattern: str) -> re.Pattern[str]:
 
 def _token(confidence: float | None = None, min_classes: int = 1) -> Validator:
     """A vendor token: not a placeholder, not a documented example, enough character mix."""
+    accepted = accept("vendor token shape", confidence)
 
     def validate(value: str) -> Validation:
-        reason = non_secret_reason(value, TOKEN_FILTERS)
+        reason = token_reason(value)
         if reason is not None:
             return reject(reason)
-        if character_classes(value) < min_classes:
+        if not value or (min_classes > 1 and character_classes(value) < min_classes):
             return reject("too few character classes for this token")
-        return accept("vendor token shape", confidence)
+        return accepted
 
     return validate
+
+
+_ANY_TOKEN = _token()
+
+
+def _has_lower(value: str) -> bool:
+    if value.isascii():
+        return value != value.upper()  # one C pass, not a Python loop per character
+    return any(c.islower() for c in value)
+
+
+def _has_upper(value: str) -> bool:
+    if value.isascii():
+        return value != value.lower()
+    return any(c.isupper() for c in value)
 
 
 def base62_crc32_matches(token: str, prefix_len: int) -> bool:
@@ -68,45 +88,60 @@ def base62_crc32_matches(token: str, prefix_len: int) -> bool:
     return number == zlib.crc32(body.encode("ascii", "replace"))
 
 
+_CHECKSUM_MATCHES = accept("token shape and CRC32 checksum", 0.99)
+_CHECKSUM_DIFFERS = accept("token shape (checksum does not match: an old or made-up token)", 0.75)
+
+
 def _checksummed(prefix_len: int) -> Validator:
     def validate(value: str) -> Validation:
-        reason = non_secret_reason(value, TOKEN_FILTERS)
+        reason = token_reason(value)
         if reason is not None:
             return reject(reason)
         if base62_crc32_matches(value, prefix_len):
-            return accept("token shape and CRC32 checksum", 0.99)
-        return accept("token shape (checksum does not match: an old or made-up token)", 0.75)
+            return _CHECKSUM_MATCHES
+        return _CHECKSUM_DIFFERS
 
     return validate
 
 
+_BASE32 = re.compile(r"[A-Z2-7]*")
+_ACCESS_KEY_ID_BASE32 = accept("access key id", 0.95)
+_ACCESS_KEY_ID = accept("access key id", 0.85)
+_PRINCIPAL_ID = accept("unique id of an IAM principal", 0.7)
+
+
 def _aws_key_id(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS)
+    reason = token_reason(value)
     if reason is not None:
         return reject(reason)
-    base32 = all(c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for c in value[4:])
     if value[:4] in {"AKIA", "ASIA"}:
-        return accept("access key id", 0.95 if base32 else 0.85)
-    return accept("unique id of an IAM principal", 0.7)
+        base32 = _BASE32.fullmatch(value, 4) is not None
+        return _ACCESS_KEY_ID_BASE32 if base32 else _ACCESS_KEY_ID
+    return _PRINCIPAL_ID
+
+
+_AWS_SECRET = accept("40 random base64 characters")
 
 
 def _aws_secret(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS) or digest_reason(value)
+    # the digest check first: it is the cheapest, and hex runs are most of what 40
+    # base64-alphabet characters next to a key id turn out to be
+    reason = digest_reason(value) or token_reason(value)
     if reason is not None:
         return reject(reason)
-    has_other = any(c.isdigit() or c in "+/" for c in value)
-    if not (any(c.islower() for c in value) and any(c.isupper() for c in value) and has_other):
+    has_other = _BASE64_OTHER.search(value) is not None
+    if not (_has_lower(value) and _has_upper(value) and has_other):
         return reject("lacks the character mix of a random base64 key")
-    if shannon_entropy(value) < 4.2:
+    if not entropy_at_least(value, 4.2):
         return reject("entropy too low for a random 40-character key")
-    return accept("40 random base64 characters")
+    return _AWS_SECRET
 
 
 def _base64_key(length: int) -> Validator:
     """A base64 key that must decode to ``length`` bytes (Azure account keys: 64)."""
 
     def validate(value: str) -> Validation:
-        reason = non_secret_reason(value, TOKEN_FILTERS)
+        reason = token_reason(value)
         if reason is not None:
             return reject(reason)
         try:
@@ -126,11 +161,14 @@ def _sas_signature(value: str) -> Validation:
     return _base64_key(32)(unquoted)
 
 
+_HEX_ID = accept("hex key id")
+
+
 def _hex_id(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS)
+    reason = token_reason(value)
     if reason is not None:
         return reject(reason)
-    return accept("hex key id")
+    return _HEX_ID
 
 
 def _slack_webhook(value: str) -> Validation:
@@ -142,42 +180,54 @@ def _slack_webhook(value: str) -> Validation:
     return accept("webhook URL with a secret path")
 
 
+_STRIPE_TEST = accept("Stripe test-mode key", 0.6)
+_STRIPE_LIVE = accept("Stripe live-mode key")
+
+
 def _stripe(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS)
+    reason = token_reason(value)
     if reason is not None:
         return reject(reason)
     if "_test_" in value:
-        return accept("Stripe test-mode key", 0.6)
-    return accept("Stripe live-mode key")
+        return _STRIPE_TEST
+    return _STRIPE_LIVE
+
+
+_OPENAI_MARKED = accept("OpenAI key with its T3BlbkFJ marker", 0.99)
+_OPENAI_PREFIX = accept("OpenAI key prefix", 0.8)
 
 
 def _openai(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS)
+    reason = token_reason(value)
     if reason is not None:
         return reject(reason)
     if "T3BlbkFJ" in value:
-        return accept("OpenAI key with its T3BlbkFJ marker", 0.99)
+        return _OPENAI_MARKED
     if len(value) < 40:
         return reject("too short for an OpenAI key")
-    return accept("OpenAI key prefix", 0.8)
+    return _OPENAI_PREFIX
+
+
+_ANTHROPIC_FULL = accept("Anthropic key, full length", 0.99)
+_ANTHROPIC_PREFIX = accept("Anthropic key prefix", 0.85)
 
 
 def _anthropic(value: str) -> Validation:
-    reason = non_secret_reason(value, TOKEN_FILTERS)
+    reason = token_reason(value)
     if reason is not None:
         return reject(reason)
     if len(value) >= 100 and value.endswith("AA"):
-        return accept("Anthropic key, full length", 0.99)
-    return accept("Anthropic key prefix", 0.85)
+        return _ANTHROPIC_FULL
+    return _ANTHROPIC_PREFIX
 
 
 def _mixed_case_token(value: str) -> Validation:
     body = value.split("_", 1)[-1] if value.startswith("hf_") else value[8:]
     if digest_reason(body) is not None:
         return reject("the body is a hex digest")
-    if not (any(c.islower() for c in body) and any(c.isupper() for c in body)):
+    if not (_has_lower(body) and _has_upper(body)):
         return reject("random tokens mix upper and lower case")
-    return _token()(value)
+    return _ANY_TOKEN(value)
 
 
 def _b64url_json(part: str) -> object:
@@ -190,6 +240,9 @@ def _b64url_json(part: str) -> object:
         return None
 
 
+_JWT_SIGNED = accept("JSON header with alg and a JSON payload")
+
+
 def _jwt(value: str) -> Validation:
     parts = value.split(".")
     if len(parts) != 3:
@@ -197,7 +250,13 @@ def _jwt(value: str) -> Validation:
     header, payload, signature = parts
     if documented_example_reason(signature) is not None:
         return reject("the jwt.io example token")
-    decoded = _b64url_json(header)
+    decoded = _JWT_HEADERS.get(header)
+    if decoded is None:
+        decoded = _b64url_json(header)
+        if decoded is not None:  # only decodable headers, so never a key over _MAX_JWT_PART
+            if len(_JWT_HEADERS) >= _MAX_JWT_HEADERS:
+                _JWT_HEADERS.clear()
+            _JWT_HEADERS[header] = decoded
     if not isinstance(decoded, dict) or not isinstance(decoded.get("alg"), str):
         return reject("header is not JSON with an 'alg'")
     if decoded["alg"].lower() == "none":
@@ -206,7 +265,7 @@ def _jwt(value: str) -> Validation:
         return accept("signed token without its signature", 0.5)
     if not isinstance(_b64url_json(payload), dict):
         return accept("JSON header, opaque payload", 0.7)
-    return accept("JSON header with alg and a JSON payload")
+    return _JWT_SIGNED
 
 
 def _private_key(value: str) -> Validation:
@@ -219,12 +278,15 @@ def _private_key(value: str) -> Validation:
     return accept("PEM private-key header alone", 0.6)
 
 
+_CREDENTIAL = accept("credential-named key with a random-looking value")
+
+
 def _credential(value: str) -> Validation:
     """A value found by its key name: it must pass every generic filter."""
     reason = non_secret_reason(value)
     if reason is not None:
         return reject(reason)
-    return accept("credential-named key with a random-looking value")
+    return _CREDENTIAL
 
 
 def _uri_password(value: str) -> Validation:

@@ -448,6 +448,10 @@ _STRUCTURED: tuple[Detector, ...] = (
 _GENERIC_CONTEXT = ("password", "secret", "token", "credential", "apikey", "api_key")
 _GENERIC_NEGATIVE = ("hash", "digest", "checksum", "sha1", "sha256", "md5", "fingerprint")
 _GENERIC_FIELDS = _SECRET_FIELDS + _KEY_FIELDS
+_END_ON_LINE = r"(?:[^\S\n]|{}|(?m:$))"
+"""After an unquoted value: a blank other than a newline, a closing character, or the end of
+the line, which the candidate does not take in, so that its context is the value's own line
+(``db_password: …`` above ``artifact_sha256: …`` is no digest)."""
 
 _GENERIC: tuple[Detector, ...] = (
     _d(
@@ -469,7 +473,8 @@ _GENERIC: tuple[Detector, ...] = (
         # a "#" inside an unquoted value is part of it (YAML and dotenv start a comment only
         # at a "#" after whitespace), so only the first character may not be one
         + r"""["']?\s{0,4}(?::=|=>|=|:[ \t])\s{0,4}[^\s"'`#;,&(){}\[\]<>\\]"""
-        + r"""[^\s"'`;,&(){}\[\]<>\\]{7,}(?:[\s"'`#;,&)}\]]|$)""",
+        + r"""[^\s"'`;,&(){}\[\]<>\\]{7,}"""
+        + _END_ON_LINE.format(r"""["'`#;,&)}\]]"""),
         0.75,
         "unquoted value assigned to a credential-named key (.env, properties, query strings)",
         _credential,
@@ -484,7 +489,8 @@ _GENERIC: tuple[Detector, ...] = (
         "secret.generic",
         r"--(?:[a-z0-9]{1,20}-){0,2}"
         + _CLI_FLAG
-        + r"""(?:=|\s{1,4})["']?[^\s"'`;&|<>\\-][^\s"'`;&|<>\\]{5,}(?:[\s"'`;&|]|$)""",
+        + r"""(?:=|\s{1,4})["']?[^\s"'`;&|<>\\-][^\s"'`;&|<>\\]{5,}"""
+        + _END_ON_LINE.format(r"""["'`;&|]"""),
         0.75,
         "credential passed on a command line (--password value, --token=value)",
         _credential,

@@ -17,7 +17,6 @@ from stackward.dspm.readers.formats.delimited import read_delimited
 from stackward.dspm.readers.formats.jsondoc import read_json, read_jsonl
 from stackward.dspm.readers.formats.lines import HEAD_BYTES, detect_encoding, read_head
 from stackward.dspm.readers.formats.notebook import read_notebook
-from stackward.dspm.readers.formats.parquet import read_parquet
 from stackward.dspm.readers.formats.sqlite import read_sqlite
 from stackward.dspm.readers.formats.text import read_binary, read_text
 from stackward.dspm.records import ItemContent, Location, ReadLimits
@@ -135,6 +134,8 @@ def _read(
     if kind in ARCHIVES:
         return read_compressed(source, location, limits, depth, kind, read_content)
     if kind == "parquet":
+        from stackward.dspm.readers.formats.parquet import read_parquet  # pyarrow: 0.3 s
+
         return [read_parquet(source, location, limits)]
     if kind == "sqlite":
         return read_sqlite(source, location, limits)

@@ -8,24 +8,20 @@ are invalid rather than errors.
 
 from __future__ import annotations
 
-_ASCII_DIGITS = frozenset("0123456789")
+_LUHN_DOUBLED = {str(d): (2 * d) % 9 if d != 9 else 9 for d in range(10)}
+"""Each digit's contribution when doubled: 2d, less 9 when that has two digits."""
 
 
 def _digits_only(value: str) -> bool:
-    return bool(value) and all(c in _ASCII_DIGITS for c in value)
+    # isdigit alone admits other scripts' digits and superscripts; ASCII-only leaves 0-9
+    return value.isascii() and value.isdigit()
 
 
 def luhn_checksum(digits: str) -> int:
     """The Luhn sum modulo 10 of ``digits`` (0 means valid). ``digits`` must be ASCII digits."""
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        digit = ord(char) - 48
-        if index % 2 == 1:
-            digit *= 2
-            if digit > 9:
-                digit -= 9
-        total += digit
-    return total % 10
+    kept = sum(map(int, digits[-1::-2]))
+    doubled = sum(map(_LUHN_DOUBLED.__getitem__, digits[-2::-2]))
+    return (kept + doubled) % 10
 
 
 def luhn_valid(digits: str) -> bool:

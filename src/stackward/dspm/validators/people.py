@@ -48,6 +48,20 @@ def _census_name(word: str) -> bool:
     return key in _census_name_ratios or any(p in _census_name_ratios for p in key.split("-"))
 
 
+GIVEN_NAME_SHARE = 0.9
+"""Share of census uses as a given name above which a word is taken as a given name."""
+
+
+def given_then_surname(first: str, last: str) -> bool:
+    """``first`` is (almost always) a census given name and ``last`` a census name.
+
+    Such a pair, once the shape and vocabulary rules passed, is a person: the CRF tagger
+    agrees on nearly all of them, and checking the census lists costs a dictionary look-up
+    where the tagger costs a fifth of a millisecond."""
+    given = _census_name_ratios.get(first.upper())
+    return given is not None and given >= GIVEN_NAME_SHARE and last.upper() in _census_name_ratios
+
+
 _INITIAL = re.compile(r"[A-Z]\.?\Z")
 _NAME_PARTICLES = _words("van von der den de da di du del della dos das bin ibn al el la le")
 _HONORIFICS = _words("mr mrs ms miss mx dr prof sir dame")
@@ -143,6 +157,8 @@ def validate_person_name(value: str) -> Validation:
     for word in words:
         if not _census_name(word) and word.lower().endswith(_VOCABULARY_ENDINGS):
             return reject(f"{word!r} reads as a common noun or verb")
+    if len(tokens) == len(words) == 2 and given_then_surname(*words):
+        return accept("census given name, then a census name")
     label = _probablepeople_label(" ".join(tokens))
     if label != "Person":
         return reject(f"probablepeople tags it {label}")
@@ -178,6 +194,34 @@ _UNIT_WORDS = _words("apt apartment unit suite ste flat fl floor bldg building r
 _HOUSE_NUMBER = re.compile(r"\d{1,6}[A-Za-z]?(?:-\d{1,5})?\Z")
 
 
+US_STATE_CODES: frozenset[str] = _words(
+    """
+    AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ
+    NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI AS MP AA AE AP
+    """
+)
+"""USPS two-letter codes of states, DC, territories and military post offices."""
+
+_FULL_US_ADDRESS = re.compile(
+    r"\d{1,6}[A-Za-z]? (?:[NSEW]\.? )?(?:[A-Z][a-z]+ ){1,3}(?P<type>[A-Z][a-z]+)\.?"
+    r"(?:,? (?:Apt|Suite|Ste|Unit|#) ?[A-Za-z0-9-]{1,6})?"
+    r", [A-Z][a-z]+(?: [A-Z][a-z]+){0,2},? (?P<state>[A-Z]{2}) \d{5}(?:-\d{4})?\Z"
+)
+"""A complete one-line US address: house number, capitalised street name, street type,
+optional unit, then city, state code and ZIP. Nothing else has all of these parts, so
+this shape is confirmed without the CRF tagger (which costs a quarter of a millisecond)."""
+
+
+def full_us_address(text: str) -> bool:
+    """``text`` (whitespace collapsed) is a complete one-line US address."""
+    match = _FULL_US_ADDRESS.match(text)
+    return (
+        match is not None
+        and match["type"].lower() in STREET_SUFFIXES
+        and match["state"] in US_STATE_CODES
+    )
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _usaddress_parts(value: str) -> tuple[dict[str, str], str]:
     try:
@@ -202,6 +246,8 @@ def validate_street_address(value: str) -> Validation:
         return reject("does not start with a house number (or a unit, then a house number)")
     if not any(w.rstrip(".").lower() in STREET_SUFFIXES for w in words[1:]):
         return reject("no street type (Street, Ave, Rd, ...)")
+    if full_us_address(text):
+        return accept("house number, street name, street type, city, state code and ZIP")
     parts, label = _usaddress_parts(text)
     if label != "Street Address":
         return reject(f"usaddress tags it {label}")

@@ -117,10 +117,12 @@ _NANP_REGIONS = frozenset({"US", "CA"})
 
 _NANP_GROUPINGS = frozenset({(3, 3, 4), (1, 3, 3, 4), (10,), (11,)})
 """How North American numbers are written: (201) 555-0123, 1-201-555-0123, 2015550123."""
-
-
-def _digit_groups(text: str) -> tuple[int, ...]:
-    return tuple(len(g) for g in re.findall(r"\d+", text))
+_DIGIT_RUN = re.compile(r"\d+")
+_PLAIN_PHONE_CHARS = frozenset("0123456789 .-()+")
+_NANP_AREA_LEADS = frozenset("23456789")
+_NANP_MAX_CHARS = 40
+_PHONE_CACHE_SIZE = 8192
+_NO_NATIONAL_NUMBER = reject(f"not a valid number in {', '.join(PHONE_REGIONS)}")
 
 
 def _phone_valid_in(text: str, region: str | None) -> bool:
@@ -131,11 +133,52 @@ def _phone_valid_in(text: str, region: str | None) -> bool:
     return bool(phonenumbers.is_valid_number(number))
 
 
+def nanp_national_number(text: str, digits: str) -> str | None:
+    """The ten digits libphonenumber would parse from a North American ``text`` (national
+    with region US/CA, or ``+1``), or None when only a full parse can tell.
+
+    Parsing is most of a phone check's cost and, for ASCII digits and plain separators with
+    an area code starting 2-9, its result is fixed: ten digits, or an eleven-digit run whose
+    leading ``1`` is the country code. No national prefix can be stripped from such a number.
+    """
+    if len(text) > _NANP_MAX_CHARS or not digits.isascii() or "+" in text[1:]:
+        return None
+    if not _PLAIN_PHONE_CHARS.issuperset(text):
+        return None
+    if len(digits) == 11 and digits[0] == "1":
+        national = digits[1:]
+    elif len(digits) == 10 and text[0] != "+":
+        national = digits
+    else:
+        return None
+    return national if national[0] in _NANP_AREA_LEADS else None
+
+
+def _nanp_valid(national: str) -> bool:
+    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
+    # valid for US implies valid (US is the country code's main region, tried first); other
+    # NANP regions (CA, JM, PR, ...) need the full check
+    return bool(
+        phonenumbers.is_valid_number_for_region(number, "US")
+        or phonenumbers.is_valid_number(number)
+    )
+
+
+def _valid_in(text: str, digits: str, region: str | None) -> bool:
+    if region is None or region in _NANP_REGIONS:
+        national = nanp_national_number(text, digits)
+        if national is not None:
+            return _nanp_valid(national)
+    return _phone_valid_in(text, region)
+
+
+@lru_cache(maxsize=_PHONE_CACHE_SIZE)
 def validate_phone(value: str) -> Validation:
     """Valid per libphonenumber; prices, decimals, dates, dotted numbers and fragments rejected.
 
     National forms outside North America must carry the trunk ``0`` (Indian mobiles may
-    omit it): without that rule almost any digit run is some German number.
+    omit it): without that rule almost any digit run is some German number. North American
+    numbers skip the generic parse (see :func:`nanp_national_number`); results are cached.
     """
     text = value.strip()
     if not text:
@@ -148,24 +191,33 @@ def validate_phone(value: str) -> Validation:
         return reject("an IP address or version string")
     if text.count("(") != text.count(")"):
         return reject("unbalanced parentheses")
-    digits = "".join(c for c in text if c.isdigit())
+    runs = _DIGIT_RUN.findall(text)
+    digits = "".join(runs)
     if not 7 <= len(digits) <= 15:
         return reject(f"{len(digits)} digits: outside phone-number lengths")
     if len(set(digits)) <= 2:
         return reject("too few distinct digits: a placeholder")
-    if text.startswith("+"):
-        if _phone_valid_in(text, None):
+    if text[0] == "+":
+        if _valid_in(text, digits, None):
             return accept(f"valid international number, {len(digits)} digits")
         return reject("not a valid international number")
+    nanp_shaped = tuple(len(run) for run in runs) in _NANP_GROUPINGS
+    trunk_prefixed = digits[0] == "0"
+    indian_mobile = len(digits) == 10 and digits[0] in "6789"
+    if not (nanp_shaped or trunk_prefixed or indian_mobile):
+        return _NO_NATIONAL_NUMBER
+    nanp_tried = False
     for region in PHONE_REGIONS:
-        indian_mobile = region == "IN" and len(digits) == 10 and digits[0] in "6789"
-        if region not in _NANP_REGIONS and not digits.startswith("0") and not indian_mobile:
+        if region in _NANP_REGIONS:
+            # every NANP region parses a national number alike: one check answers for all
+            if not nanp_shaped or nanp_tried:
+                continue
+            nanp_tried = True
+        elif not trunk_prefixed and not (region == "IN" and indian_mobile):
             continue
-        if region in _NANP_REGIONS and _digit_groups(text) not in _NANP_GROUPINGS:
-            continue
-        if _phone_valid_in(text, region):
+        if _valid_in(text, digits, region):
             return accept(f"valid {region} national number, {len(digits)} digits")
-    return reject(f"not a valid number in {', '.join(PHONE_REGIONS)}")
+    return _NO_NATIONAL_NUMBER
 
 
 # --- payment cards ------------------------------------------------------------------------
@@ -204,11 +256,11 @@ def card_brand(digits: str) -> str | None:
 
 def validate_payment_card(value: str) -> Validation:
     """Luhn, a known brand's IIN prefix and length, consistent grouping, not a placeholder."""
-    separators = {c for c in value if c in " -"}
-    if len(separators) > 1:
+    spaced, dashed = " " in value, "-" in value
+    if spaced and dashed:
         return reject("mixed separators")
-    if separators:
-        groups = tuple(len(g) for g in value.split(separators.pop()))
+    if spaced or dashed:
+        groups = tuple(len(g) for g in value.split(" " if spaced else "-"))
         if groups not in _CARD_GROUPINGS:
             return reject(f"digit grouping {'-'.join(map(str, groups))} is not a card layout")
     digits = value.replace(" ", "").replace("-", "")
@@ -342,9 +394,31 @@ def validate_us_passport(value: str) -> Validation:
 # --- IP addresses -------------------------------------------------------------------------
 
 
+_IPV4_OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
+_IPV4_FIRST_TWO = re.compile(rf"({_IPV4_OCTET})\.({_IPV4_OCTET})\.{_IPV4_OCTET}\.{_IPV4_OCTET}\Z")
+
+
+def private_ipv4(value: str) -> bool:
+    """``value`` is a well-formed IPv4 address in 10/8, 127/8, 172.16/12 or 192.168/16.
+
+    These ranges hold most addresses in logs and configuration; telling them apart costs
+    a regex, where :mod:`ipaddress` walks its table of special-purpose networks."""
+    match = _IPV4_FIRST_TWO.match(value)
+    if match is None:
+        return False
+    first, second = int(match[1]), int(match[2])
+    return (
+        first in (10, 127)
+        or (first == 172 and 16 <= second <= 31)
+        or (first == 192 and second == 168)
+    )
+
+
 def validate_ip_address(value: str) -> Validation:
     """A well-formed IPv4/IPv6 address in globally routed space (not private, documentation,
     loopback, link-local, multicast or reserved)."""
+    if private_ipv4(value):
+        return reject("IPv4 address is not public (private/reserved range)")
     try:
         address = ipaddress.ip_address(value)
     except ValueError:

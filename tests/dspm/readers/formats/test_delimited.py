@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from stackward.dspm.readers.formats import delimited
 from stackward.dspm.readers.formats.delimited import column_names, sniff_dialect
 from tests.dspm.readers.conftest import field_values, read_one
 
@@ -151,3 +152,44 @@ def test_huge_single_line_is_a_problem_and_the_rest_is_read() -> None:
         p.startswith("huge.csv: line 2: field larger than field limit") for p in content.problems
     )
     assert content.fields[0].values == ["1"] and content.fields[0].lines == [3]
+
+
+def test_a_stray_quote_is_replayed_from_the_next_line() -> None:
+    data = b'id,note\n1,"open\n2,ok\n3,ok,extra\n4,"x"y\n5,fine\n'
+    content = read_one(data, "quotes.csv")
+    assert [(f.name, f.values, f.lines) for f in content.fields] == [
+        ("id", ["2", "3", "5"], [3, 4, 6]),
+        ("note", ["ok", "ok", "fine"], [3, 4, 6]),
+    ]
+    assert content.rows_total == 3
+    assert content.problems == [
+        "quotes.csv: 1 ragged rows (not 2 cells) (lines 4)",
+        "quotes.csv: line 2: ',' expected after '\"'",
+        "quotes.csv: line 5: ',' expected after '\"'",
+    ]
+
+
+def test_cut_lines_keep_their_line_numbers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(delimited, "MAX_LINE_CHARS", 16)
+    data = b'id,note\n1,short\n2,"a\r\nb"\n3,' + b"n" * 40 + b"\n4,last\n"
+    content = read_one(data, "cut.csv")
+    ids = next(f for f in content.fields if f.name == "id")
+    assert ids.values[:2] == ["1", "2"] and ids.lines[:2] == [2, 3]
+    assert ids.values[-1] == "4" and ids.lines[-1] == 6  # after a line cut into pieces
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096], ids=["1", "2", "3", "4096"])
+@pytest.mark.parametrize("cut", [False, True], ids=["whole", "cut-head"])
+def test_row_batches_do_not_change_the_sample(
+    chunk: int, cut: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [f"{i},v{i}" if i != 7 else f"{i},v{i},extra" for i in range(1, 30)]
+    data = ("id,value\n" + "\n".join(rows) + "\n").encode()
+    limits = {"sample_rows": 5, "seed": 3, "max_bytes_per_item": len(data) - 3 if cut else 10**6}
+    monkeypatch.setattr(delimited, "_CHUNK_ROWS", 4096)
+    expected = read_one(data, "rows.csv", **limits)
+    monkeypatch.setattr(delimited, "_CHUNK_ROWS", chunk)
+    found = read_one(data, "rows.csv", **limits)
+    assert found == expected
+    assert expected.rows_read == (29 if cut else 30)  # no header sniffed; a cut last row is dropped
+    assert expected.problems == ["rows.csv: 1 ragged rows (not 2 cells) (lines 8)"]

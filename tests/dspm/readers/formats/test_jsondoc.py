@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from stackward.dspm.readers.formats.jsondoc import MAX_DEPTH, child_path, scalar_text
+from stackward.dspm.readers.formats import jsondoc
+from stackward.dspm.readers.formats.jsondoc import MAX_DEPTH, child_path, parse_line, scalar_text
+from stackward.dspm.records import Location, ReadLimits
 from tests.dspm.readers.conftest import field_values, read_one
 
 DOCUMENT = {
@@ -137,3 +139,90 @@ def test_jsonl_records_are_sampled_then_walked() -> None:
     assert content.sampling == (
         "10 of 100 records at random (seed 2); up to 10 values per field at random (seed 2)"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"a": 1}\n',
+        '  \t[1, "x", null]\r\n',
+        '"just a string"',
+        "3.5e2 ",
+        '{"a": 1} {"b": 2}\n',
+        '{"a": 1}x',
+        "\ufeff{}",
+        "",
+        "{",
+        "NaN",
+        '{"a": [1, 2}',
+        "\u00a0{}",
+    ],
+    ids=[
+        "object",
+        "spaced-array",
+        "string",
+        "number",
+        "two-documents",
+        "trailing-junk",
+        "bom",
+        "empty",
+        "unclosed",
+        "nan",
+        "bad-array",
+        "non-json-space",
+    ],
+)
+def test_parse_line_accepts_exactly_what_json_loads_accepts(text: str) -> None:
+    try:
+        expected: object = ("ok", json.loads(text))
+    except ValueError:
+        expected = ("invalid",)
+    try:
+        found: object = ("ok", parse_line(text))
+    except ValueError:
+        found = ("invalid",)
+    assert repr(found) == repr(expected)
+
+
+@pytest.mark.parametrize("remembered", [1, 2, 40_000], ids=["remember-1", "remember-2", "default"])
+def test_paths_are_bounded_in_order_whatever_is_remembered(
+    remembered: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(jsondoc, "MAX_PATHS", 3)
+    monkeypatch.setattr(jsondoc, "_MAX_REMEMBERED_PARENTS", remembered)
+    records = [{"a": {"x": f"v{i}", "y": [f"w{i}", {"z": i}]}, f"k{i}": "new"} for i in range(4)]
+    data = "".join(json.dumps(record) + "\n" for record in records).encode()
+    content = read_one(data, "events.jsonl")
+    assert [(f.location.field, f.values, f.lines) for f in content.fields] == [
+        ("$.a.x", ["v0", "v1", "v2", "v3"], [1, 2, 3, 4]),
+        ("$.a.y[]", ["w0", "w1", "w2", "w3"], [1, 2, 3, 4]),
+        ("$.a.y[].z", ["0", "1", "2", "3"], [1, 2, 3, 4]),
+    ]
+    assert content.problems == ["events.jsonl: more than 3 field paths; rest skipped"]
+
+
+@pytest.mark.parametrize("check_every", [1, 7, 100, 10**9], ids=["1", "7", "100", "never"])
+@pytest.mark.parametrize("name", ["big.json", "big.jsonl"])
+def test_values_moved_to_reservoirs_give_the_same_sample(
+    check_every: int, name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    records = [{"ids": [f"id-{i}-{j}" for j in range(i % 4)], "n": i} for i in range(300)]
+    if name.endswith(".jsonl"):
+        data = "".join(json.dumps(record) + "\n" for record in records).encode()
+    else:
+        data = json.dumps({"records": records}).encode()
+    limits = {"sample_rows": 6, "seed": 4}
+    monkeypatch.setattr(jsondoc, "_CHECK_EVERY", 10**9)
+    expected = read_one(data, name, **limits)
+    monkeypatch.setattr(jsondoc, "_CHECK_EVERY", check_every)
+    assert read_one(data, name, **limits) == expected
+    assert all(len(sample.values) == 6 for sample in expected.fields)
+
+
+def test_values_kept_in_memory_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(jsondoc, "_CHECK_EVERY", 50)
+    paths = jsondoc.PathSamples(ReadLimits(sample_rows=5))
+    paths.add_document({"values": [f"v{i}" for i in range(10_000)]}, None)
+    assert max(len(values) for values in paths.values.values()) <= 2 * 5 + 51
+    (sample,) = paths.to_fields(Location("mem", "x.json"), with_lines=False)
+    assert sample.rows_read == 10_000 and len(sample.values) == 5 and paths.sampled

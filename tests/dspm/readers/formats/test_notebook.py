@@ -68,11 +68,13 @@ def test_json_without_cells_named_ipynb_is_a_problem() -> None:
     assert content.problems == ["odd.ipynb: not a notebook (no 'cells' list)"]
 
 
-def _mapped_units(notebook: dict[str, object], indent: int | None) -> tuple[str, list[TextUnit]]:
+def _mapped_units(
+    notebook: dict[str, object], indent: int | None, ensure_ascii: bool = False
+) -> tuple[str, list[TextUnit]]:
     from stackward.artifacts.source import BytesSource
     from stackward.dspm.readers.content import read_content
 
-    raw = json.dumps(notebook, indent=indent, ensure_ascii=False)
+    raw = json.dumps(notebook, indent=indent, ensure_ascii=ensure_ascii)
     (content,) = read_content(
         BytesSource(raw.encode(), "nb.ipynb"), Location("/d", "nb.ipynb"), ReadLimits()
     )
@@ -106,3 +108,21 @@ def test_cell_lines_map_to_file_lines(indent: int) -> None:
 def test_single_line_notebook_maps_every_cell_line_to_line_one() -> None:
     _, units = _mapped_units(NOTEBOOK_FOR_LINES, None)
     assert {unit.item_line(n) for unit in units for n in range(3)} == {1}
+
+
+@pytest.mark.parametrize("ensure_ascii", [False, True], ids=["utf8-text", "escaped-text"])
+def test_escaped_and_unescaped_cell_text_map_to_the_same_lines(ensure_ascii: bool) -> None:
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["caf\u00e9 = 'na\u00efve'\n", 'say("hi\\n")\n', "\u2603"],
+            },
+            {"cell_type": "markdown", "source": ["tab\there\n", "end"]},
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    _, units = _mapped_units(notebook, 1, ensure_ascii)
+    assert [unit.line_map for unit in units] == [[6, 7, 8], [14, 15]]

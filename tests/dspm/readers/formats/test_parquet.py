@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from stackward.dspm.readers.formats.parquet import leaf_columns, worth_classifying
-from tests.dspm.readers.conftest import read_one
+from tests.dspm.readers.conftest import field_values, read_one
 
 
 def parquet_bytes(table: pa.Table, row_group_size: int) -> bytes:
@@ -114,3 +114,25 @@ def test_leaf_columns_flatten_structs() -> None:
         [("a", pa.struct([("b", pa.struct([("c", pa.string())])), ("d", pa.bool_())]))]
     )
     assert leaf_columns(schema) == [("a", "a.b.c", "c")]
+
+
+def test_strings_and_integers_keep_non_blank_values_in_row_order() -> None:
+    table = pa.table(
+        {
+            "name": pa.array(["Ann", None, " ", "", "\u2028", "Bo b"], pa.string()),
+            "note": pa.array(["x", "\t", None, "y", " z ", ""], pa.large_string()),
+            "number": pa.array([0, None, -7, 4111111111111111, None, 2], pa.int64()),
+            "code": pa.array([None, b" ", b"\xff1", b"", b"k", None], pa.binary()),
+            "tags": pa.array(
+                [["a", None], [], None, [" "], ["b", "c"], None], pa.list_(pa.string())
+            ),
+        }
+    )
+    content = read_one(parquet_bytes(table, 4), "people.parquet")
+    assert field_values(content) == {
+        "name": ["Ann", "Bo b"],
+        "note": ["x", "y", " z "],
+        "number": ["0", "-7", "4111111111111111", "2"],
+        "code": ["\ufffd1", "k"],
+        "tags": ["a", "b c"],
+    }

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from stackward.dspm.readers.formats import size_text
-from stackward.dspm.readers.formats.sampling import Reservoir, describe
+from stackward.dspm.readers.formats.sampling import Reservoir, describe, sample_list
 
 
 def test_reservoir_keeps_everything_when_small() -> None:
@@ -52,3 +54,37 @@ def test_describe(args: tuple[int, int, int, int], text: str) -> None:
 )
 def test_size_text(size: int, text: str) -> None:
     assert size_text(size) == text
+
+
+def reference_sample(items: list[int], capacity: int | None, seed: int) -> list[int]:
+    """Algorithm R spelled out: what every faster path must keep."""
+    kept: list[tuple[int, int]] = []
+    chooser = random.Random(seed)
+    for index, item in enumerate(items):
+        if capacity is None or index < capacity:
+            kept.append((index, item))
+        elif (slot := chooser.randrange(index + 1)) < capacity:
+            kept[slot] = (index, item)
+    return [item for _, item in sorted(kept)]
+
+
+@pytest.mark.parametrize(
+    ("count", "capacity", "seed"),
+    [(0, 3, 0), (3, 3, 0), (4, 3, 0), (500, 7, 1), (500, 7, 2), (50, None, 0), (1, 1, 9)],
+    ids=["empty", "exactly-full", "one-over", "sampled-seed-1", "sampled-seed-2", "no-cap", "one"],
+)
+def test_every_sampling_path_keeps_what_algorithm_r_keeps(
+    count: int, capacity: int | None, seed: int
+) -> None:
+    items = [item * 3 for item in range(count)]
+    expected = reference_sample(items, capacity, seed)
+    assert sample_list(items, capacity, seed) == expected
+    added: Reservoir[int] = Reservoir(capacity, seed)
+    for item in items:
+        added.add(item)
+    assert added.items() == expected and added.seen == count
+    extended: Reservoir[int] = Reservoir(capacity, seed)
+    for start in range(0, count, 4):  # in uneven batches, some across the point it fills up
+        extended.extend(items[start : start + 4])
+    assert extended.items() == expected and extended.seen == count
+    assert extended.sampled == (capacity is not None and count > capacity)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from stackward.dspm.readers.formats import lines as lines_module
 from tests.dspm.readers.conftest import read_one
 
 
@@ -49,3 +50,36 @@ def test_legacy_encoding_is_reported() -> None:
     assert content.kind == "text"
     assert "Köln" in content.texts[0].text
     assert any("not valid UTF-8 (first at line 1)" in p for p in content.problems)
+
+
+def reference_units(lines: list[str], unit_chars: int) -> list[tuple[int, str]]:
+    """Greedy units, one line at a time: a line joins the unit while the unit stays within
+    ``unit_chars`` (lines here are never longer than a unit)."""
+    units: list[tuple[int, str]] = []
+    pending: list[str] = []
+    first = 1
+    for number, line in enumerate(lines, start=1):
+        if pending and sum(map(len, pending)) + len(line) > unit_chars:
+            units.append((first, "".join(pending)))
+            pending = []
+        if not pending:
+            first = number
+        pending.append(line)
+    if pending:
+        units.append((first, "".join(pending)))
+    return units
+
+
+@pytest.mark.parametrize("unit_chars", [1, 5, 7, 8, 13, 64, 10_000])
+@pytest.mark.parametrize("block", [2, 7, 4 * 1024 * 1024], ids=["block-2", "block-7", "block-4m"])
+def test_units_match_line_by_line_packing(
+    unit_chars: int, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lines_module, "_BLOCK_BYTES", block)
+    lines = [f"{'w' * (i % 6)}\n" for i in range(40)]
+    content = read_one("".join(lines).encode(), "notes.txt", text_unit_bytes=unit_chars)
+    units = [(unit.first_line, unit.text) for unit in content.texts]
+    if unit_chars >= 6:
+        assert units == reference_units(lines, unit_chars)
+    assert "".join(text for _, text in units) == "".join(lines)
+    assert content.rows_read == 40

@@ -9,12 +9,17 @@ scan is asked for.
 from __future__ import annotations
 
 import csv
-from collections import deque
 from collections.abc import Iterator
+from itertools import compress, islice
 
 from stackward.artifacts.source import ByteSource
 from stackward.dspm.readers.formats import problem
-from stackward.dspm.readers.formats.lines import Decoding, LineReader, count_lines_problem
+from stackward.dspm.readers.formats.lines import (
+    Decoding,
+    LineReader,
+    count_lines_problem,
+    read_lines,
+)
 from stackward.dspm.readers.formats.sampling import Reservoir, capacity, describe, head_limit
 from stackward.dspm.records import FieldSample, ItemContent, Location, ReadLimits
 
@@ -23,6 +28,7 @@ MAX_LINE_CHARS = 1024 * 1024
 MAX_SHOWN_ERRORS = 5
 MAX_REPLAYS = 100
 _DELIMITERS = ",\t;|"
+_CHUNK_ROWS = 4096
 
 Row = tuple[int, list[str]]
 
@@ -69,55 +75,71 @@ class _RowParser:
     record fails after swallowing several lines (an unterminated quote runs to the end of
     the item or past the field size limit), the lines after its first are parsed again, so
     one stray quote does not hide the rest of the file.
+
+    The C :mod:`csv` reader pulls the lines straight from a list; the first line of each
+    record is known from the reader's line count, so a row costs little Python work here.
     """
 
-    def __init__(self, lines: LineReader, dialect: type[csv.Dialect] | csv.Dialect) -> None:
-        self._lines = iter(lines)
+    def __init__(
+        self, pieces: list[str], numbers: list[int] | None, dialect: type[csv.Dialect] | csv.Dialect
+    ) -> None:
+        self._pieces = pieces
+        self._numbers = numbers
         self._dialect = dialect
-        self._replay: deque[tuple[int, str]] = deque()
-        self._record: list[tuple[int, str]] = []
-        self._reader = self._new_reader()
         self.errors: list[tuple[int, str]] = []
         self.error_count = 0
-        self._replays = 0
+        self.last_line = numbers[-1] if numbers else len(pieces)
+        """The line number of the last line read (0 for an empty item)."""
 
-    def _new_reader(self) -> Iterator[list[str]]:
-        return csv.reader(self._texts(), self._dialect, strict=True, doublequote=True)
-
-    def _texts(self) -> Iterator[str]:
-        while True:
-            if self._replay:
-                line = self._replay.popleft()
-            else:
-                following = next(self._lines, None)
-                if following is None:
-                    return
-                line = following
-            self._record.append(line)
-            yield line[1]
+    def _line(self, index: int) -> int:
+        return self._numbers[index] if self._numbers is not None else index + 1
 
     def __iter__(self) -> Iterator[Row]:
+        pieces = self._pieces
+        base = 0  # the index of the reader's first line
+        start = 0  # the index of the next record's first line
+        replays = 0
+        reader = csv.reader(pieces, self._dialect, strict=True, doublequote=True)
+        numbers = self._numbers
         while True:
-            self._record = []
             try:
-                row = next(self._reader)
-            except StopIteration:
+                if numbers is None:
+                    for row in reader:
+                        if row:
+                            yield start + 1, row
+                        start = base + reader.line_num
+                else:
+                    for row in reader:
+                        if row:
+                            yield numbers[start], row
+                        start = base + reader.line_num
                 return
             except csv.Error as exc:
-                self._count_error(exc)
-                continue
-            if row and self._record:
-                yield self._record[0][0], row
+                end = base + reader.line_num
+                self.error_count += 1
+                if len(self.errors) < MAX_SHOWN_ERRORS:
+                    self.errors.append((self._line(start) if end > start else 0, str(exc)))
+                if end - start > 1 and replays < MAX_REPLAYS:
+                    replays += 1
+                    base = start = start + 1
+                    reader = csv.reader(
+                        islice(pieces, start, None), self._dialect, strict=True, doublequote=True
+                    )
+                else:
+                    start = end
 
-    def _count_error(self, exc: csv.Error) -> None:
-        start = self._record[0][0] if self._record else 0
-        self.error_count += 1
-        if len(self.errors) < MAX_SHOWN_ERRORS:
-            self.errors.append((start, str(exc)))
-        if len(self._record) > 1 and self._replays < MAX_REPLAYS:
-            self._replays += 1
-            self._replay.extendleft(reversed(self._record[1:]))
-            self._reader = self._new_reader()
+
+def _columns(kept: list[Row], width: int) -> list[tuple[list[str], list[int]]]:
+    """The non-blank values of each of ``width`` columns of the kept rows, with their lines."""
+    value_lines = [line for line, _ in kept]
+    rows = [cells for _, cells in kept]
+    if any(len(cells) != width for cells in rows):
+        rows = [(cells + [""] * (width - len(cells)))[:width] for cells in rows]
+    columns: list[tuple[list[str], list[int]]] = []
+    for column in zip(*rows, strict=True) if rows else [()] * width:
+        stripped = list(map(str.strip, column))  # blank cells strip to "", which is false
+        columns.append((list(compress(column, stripped)), list(compress(value_lines, stripped))))
+    return columns
 
 
 def read_delimited(
@@ -131,7 +153,8 @@ def read_delimited(
     head = source.read_at(0, min(limit, SNIFF_CHARS * 4)).decode(encoding, errors="replace")
     dialect, has_header = sniff_dialect(head[:SNIFF_CHARS], kind)
     lines = LineReader(source, limit, encoding, MAX_LINE_CHARS)
-    parser = _RowParser(lines, dialect)
+    pieces, numbers = read_lines(lines)
+    parser = _RowParser(pieces, numbers, dialect)
     rows = iter(parser)
     header = next(rows, None) if has_header else None
     sample: Reservoir[Row] = Reservoir(capacity(limits.sample_rows, limits.full_scan), limits.seed)
@@ -139,27 +162,26 @@ def read_delimited(
     ragged: list[int] = []
     ragged_count = 0
     truncated = limit < source.size
-    last: Row | None = None
-    for row in rows:
+    last: Row | None = None  # held back: the last row of a cut head is probably cut too
+    while chunk := list(islice(rows, _CHUNK_ROWS)):
+        width = width or len(chunk[0][1])
+        lengths = [len(cells) for _, cells in chunk]
+        if lengths.count(width) != len(chunk):
+            for line, cells in chunk:
+                if len(cells) != width:
+                    ragged_count += 1
+                    if len(ragged) < 5:
+                        ragged.append(line)
         if last is not None:
             sample.add(last)
-        last = row
-        width = width or len(row[1])
-        if len(row[1]) != width:
-            ragged_count += 1
-            if len(ragged) < 5:
-                ragged.append(row[0])
-    if last is not None and not (truncated and lines.line == last[0]):
-        sample.add(last)  # the last row of a cut head is probably cut too
+        sample.extend(chunk[:-1])
+        last = chunk[-1]
+    if last is not None and not (truncated and parser.last_line == last[0]):
+        sample.add(last)
     names = column_names(header[1] if header else None, width)
     kept = sample.items()
-    for index, name in enumerate(names):
-        values, value_lines = [], []
-        for line, cells in kept:
-            if index < len(cells) and cells[index].strip():
-                values.append(cells[index])
-                value_lines.append(line)
-        total = sample.seen if not truncated else None
+    total = sample.seen if not truncated else None
+    for name, (values, value_lines) in zip(names, _columns(kept, width), strict=True):
         content.fields.append(
             FieldSample(location.with_field(name), name, values, len(kept), total, value_lines)
         )

@@ -9,22 +9,60 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from stackward.artifacts.source import ByteSource
 from stackward.dspm.readers.formats import problem
 from stackward.dspm.readers.formats.lines import Decoding, LineReader, count_lines_problem
-from stackward.dspm.readers.formats.sampling import Reservoir, capacity, describe, head_limit
+from stackward.dspm.readers.formats.sampling import (
+    Reservoir,
+    capacity,
+    describe,
+    head_limit,
+    sample_list,
+)
 from stackward.dspm.readers.formats.text import read_text
 from stackward.dspm.records import FieldSample, ItemContent, Location, ReadLimits
 
 MAX_DEPTH = 64
 MAX_PATHS = 10_000
 MAX_LINE_CHARS = 16 * 1024 * 1024
+_MAX_REMEMBERED_PARENTS = 4 * MAX_PATHS
+"""Bounds the remembered child paths: parent paths, and keys under one parent."""
+_CHECK_EVERY = 1 << 16
+"""Keys and elements walked between two checks that the lists of values stay bounded."""
+_JSON_SPACE = " \t\n\r"
 _PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*\Z")
 
 Value = tuple[str, int | None]
+_first = itemgetter(0)
+_second = itemgetter(1)
+
+
+def _scanner() -> Callable[[str, int], tuple[Any, int]]:
+    """The C scanner that ``json.loads`` itself ends in (``JSONDecoder.scan_once``)."""
+    decoder: Any = json.JSONDecoder()
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once
+    return scan
+
+
+_SCAN = _scanner()
+
+
+def parse_line(text: str) -> Any:
+    """``json.loads(text)``, calling the C scanner directly (a record costs no Python-level
+    decoder calls). Raises ValueError as ``json.loads`` does."""
+    start = len(text) - len(text.lstrip(_JSON_SPACE))
+    try:
+        document, end = _SCAN(text, start)
+    except StopIteration as exc:
+        raise json.JSONDecodeError("Expecting value", text, exc.value) from None
+    if text[end:].strip(_JSON_SPACE):
+        raise json.JSONDecodeError("Extra data", text, end)
+    return document
 
 
 def child_path(path: str, key: str) -> str:
@@ -47,60 +85,146 @@ def scalar_text(value: object) -> str | None:
 
 @dataclass(slots=True)
 class PathSamples:
-    """Values seen per field path, each path a seeded reservoir; bounded depth and paths."""
+    """Values seen per field path, each path a seeded reservoir; bounded depth and paths.
+
+    Documents are walked depth first in document order (so paths come out in the order
+    they first appear). The path of each key under each parent path is worked out once and
+    remembered, since the records of one item mostly share their paths.
+    """
 
     limits: ReadLimits
     names: dict[str, str] = field(default_factory=dict)
-    samples: dict[str, Reservoir[Value]] = field(default_factory=dict)
+    values: dict[str, list[Value]] = field(default_factory=dict)
+    """Every value seen per path (of the sampled records), sampled per path at the end."""
     too_deep: bool = False
     too_many_paths: bool = False
+    _children: dict[str, dict[str, str]] = field(default_factory=dict)
+    _adders: dict[str, Callable[[Value], None]] = field(default_factory=dict)
+    """``append`` of each path's list of values (``add`` of its reservoir once it has one)."""
+    _reservoirs: dict[str, Reservoir[Value]] = field(default_factory=dict)
+    """Paths with many more values than the sample needs, sampled as they come."""
+    _unchecked: int = 0
+    """Keys and elements walked since the lists of values were last bounded."""
 
     def add_document(
         self, document: object, line: int | None, path: str = "$", name: str = "$"
     ) -> None:
-        stack: list[tuple[Any, str, str, int]] = [(document, path, name, 1 if path != "$" else 0)]
-        while stack:
-            value, path, name, depth = stack.pop()
-            if isinstance(value, dict):
-                if depth >= MAX_DEPTH:
-                    self.too_deep = True
-                    continue
-                for key, child in reversed(list(value.items())):
-                    stack.append((child, child_path(path, str(key)), str(key), depth + 1))
-            elif isinstance(value, list):
-                if depth >= MAX_DEPTH:
-                    self.too_deep = True
-                    continue
-                stack.extend((child, f"{path}[]", name, depth + 1) for child in reversed(value))
-            else:
-                text = scalar_text(value)
-                if text is not None:
-                    self._add(path, name, text, line)
+        self._walk(document, path, name, 1 if path != "$" else 0, line)
+        if self._unchecked > _CHECK_EVERY:
+            self._bound()
+
+    def _bound(self) -> None:
+        """Moves the values of paths with far more values than the sample needs into a
+        reservoir (fed the same values in the same order, so the sample is the same), so
+        memory stays bounded whatever the documents hold."""
+        self._unchecked = 0
+        wanted = capacity(self.limits.sample_rows, self.limits.full_scan)
+        if wanted is None:
+            return
+        for path, values in self.values.items():
+            if len(values) > 2 * wanted and path not in self._reservoirs:
+                reservoir: Reservoir[Value] = Reservoir(wanted, self.limits.seed)
+                reservoir.extend(values)
+                self._reservoirs[path] = reservoir
+                self._adders[path] = reservoir.add
+                values.clear()
+
+    def _walk(self, value: object, path: str, name: str, depth: int, line: int | None) -> None:
+        """Adds the scalars under ``value`` (at ``path``, ``depth`` levels down)."""
+        if isinstance(value, dict):
+            if depth >= MAX_DEPTH:
+                self.too_deep = True
+                return
+            children = self._children.get(path)
+            if children is None:
+                if len(self._children) >= _MAX_REMEMBERED_PARENTS:
+                    self._children.clear()
+                children = self._children[path] = {}
+            adders = self._adders
+            self._unchecked += len(value)
+            for key, child in value.items():
+                if type(key) is not str:
+                    key = str(key)
+                child_at = children.get(key)
+                if child_at is None:
+                    child_at = child_path(path, key)
+                    if len(children) < _MAX_REMEMBERED_PARENTS:
+                        children[key] = child_at
+                if type(child) is str:  # the common case, without a call per value
+                    if child.strip():
+                        add = adders.get(child_at)
+                        if add is not None:
+                            add((child, line))
+                        else:
+                            self._add(child_at, key, child, line)
+                else:
+                    self._walk(child, child_at, key, depth + 1, line)
+        elif isinstance(value, list):
+            if depth >= MAX_DEPTH:
+                self.too_deep = True
+                return
+            element_at = f"{path}[]"
+            for start in range(0, len(value), _CHECK_EVERY):  # one part unless it is huge
+                part = (
+                    value[start : start + _CHECK_EVERY]
+                    if start or len(value) > _CHECK_EVERY
+                    else value
+                )
+                for child in part:
+                    self._child(child, element_at, name, depth + 1, line)
+                self._unchecked += len(part)
+                if self._unchecked > _CHECK_EVERY:
+                    self._bound()
+        else:
+            text = scalar_text(value)
+            if text is not None:
+                self._add(path, name, text, line)
+
+    def _child(self, value: object, path: str, name: str, depth: int, line: int | None) -> None:
+        """One element of a list: a string is added here, anything else walked."""
+        if type(value) is str:  # the common case first, without a call
+            if value.strip():
+                add = self._adders.get(path)
+                if add is not None:
+                    add((value, line))
+                else:
+                    self._add(path, name, value, line)
+        else:
+            self._walk(value, path, name, depth, line)
 
     def _add(self, path: str, name: str, text: str, line: int | None) -> None:
-        sample = self.samples.get(path)
-        if sample is None:
-            if len(self.samples) >= MAX_PATHS:
+        add = self._adders.get(path)
+        if add is None:
+            if len(self.values) >= MAX_PATHS:
                 self.too_many_paths = True
                 return
-            wanted = capacity(self.limits.sample_rows, self.limits.full_scan)
-            sample = Reservoir(wanted, self.limits.seed)
-            self.samples[path] = sample
+            values: list[Value] = []
+            self.values[path] = values
             self.names[path] = name
-        sample.add((text, line))
+            add = self._adders[path] = values.append
+        add((text, line))
 
     def to_fields(self, location: Location, with_lines: bool) -> list[FieldSample]:
         fields = []
-        for path, sample in self.samples.items():
-            kept = sample.items()
+        wanted = capacity(self.limits.sample_rows, self.limits.full_scan)
+        for path, values in self.values.items():
+            reservoir = self._reservoirs.get(path)
+            if reservoir is not None:
+                kept, seen = reservoir.items(), reservoir.seen
+            else:
+                kept, seen = sample_list(values, wanted, self.limits.seed), len(values)
+            lines: list[int] | None = None
+            if with_lines:
+                found = list(map(_second, kept))
+                lines = [line or 0 for line in found] if None in found else found
             fields.append(
                 FieldSample(
                     location.with_field(path),
                     self.names[path],
-                    [text for text, _ in kept],
-                    sample.seen,
+                    list(map(_first, kept)),
+                    seen,
                     None,
-                    [line or 0 for _, line in kept] if with_lines else None,
+                    lines,
                 )
             )
         return fields
@@ -115,7 +239,10 @@ class PathSamples:
 
     @property
     def sampled(self) -> bool:
-        return any(sample.sampled for sample in self.samples.values())
+        wanted = capacity(self.limits.sample_rows, self.limits.full_scan)
+        return wanted is not None and (
+            bool(self._reservoirs) or any(len(values) > wanted for values in self.values.values())
+        )
 
 
 def _sampling(
@@ -182,7 +309,7 @@ def read_jsonl(
         if not text.strip():
             continue
         try:
-            document = json.loads(text)
+            document = parse_line(text)
         except (ValueError, RecursionError):
             if truncated and not text.endswith("\n"):
                 break  # the last line of a cut head

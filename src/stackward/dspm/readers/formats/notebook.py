@@ -8,6 +8,7 @@ skipped and counted.
 from __future__ import annotations
 
 import json
+from json.encoder import encode_basestring, encode_basestring_ascii
 from typing import Any
 
 from stackward.artifacts.source import ByteSource
@@ -18,6 +19,8 @@ from stackward.dspm.readers.formats.text import read_text
 from stackward.dspm.records import ItemContent, Location, ReadLimits, TextUnit
 
 _TEXT_MIME_PREFIXES = ("text/", "application/json", "application/javascript")
+_STRING_ENCODERS = (encode_basestring, encode_basestring_ascii)
+"""A string's JSON form as ``json.dumps`` writes it with ``ensure_ascii`` off, then on."""
 
 
 def is_notebook(document: object) -> bool:
@@ -72,7 +75,8 @@ class LineLocator:
         self._line = 1
 
     def _find(self, element: str) -> int | None:
-        for encoded in (json.dumps(element, ensure_ascii=False), json.dumps(element)):
+        for encode in _STRING_ENCODERS:
+            encoded = encode(element)
             position = self._raw.find(encoded, self._cursor)
             if position >= 0:
                 self._line += self._raw.count("\n", self._cursor, position)

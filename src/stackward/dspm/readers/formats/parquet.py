@@ -8,6 +8,7 @@ are in hand, and only string, binary and integer leaf columns are decoded.
 from __future__ import annotations
 
 import random
+from itertools import compress
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -64,6 +65,17 @@ def _texts(values: list[object]) -> list[str | None]:
     return texts
 
 
+def _column_values(column: pa.ChunkedArray) -> list[str]:
+    """The non-blank texts of a column; strings and integers without a step per value."""
+    data_type = column.type
+    if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):
+        present: list[str] = list(filter(None, column.to_pylist()))
+        return list(compress(present, map(str.strip, present)))
+    if pa.types.is_integer(data_type):
+        return list(map(str, column.drop_null().to_pylist()))
+    return [text for text in _texts(column.to_pylist()) if text and text.strip()]
+
+
 def _flatten(table: pa.Table) -> pa.Table:
     while any(pa.types.is_struct(column.type) for column in table.schema):
         table = table.flatten()
@@ -100,11 +112,11 @@ def read_parquet(source: ByteSource, location: Location, limits: ReadLimits) -> 
     keep = list(range(read_rows))
     if read_rows > limits.sample_rows and not limits.full_scan:
         keep = sorted(random.Random(limits.seed).sample(keep, limits.sample_rows))  # noqa: S311
+    indices = pa.array(keep, type=pa.int64())  # converted once, not once per column
     for _, path, name in leaves:
         values: list[str] = []
         if table is not None and path in table.column_names:
-            column = table.column(path).take(keep).to_pylist()
-            values = [text for text in _texts(column) if text and text.strip()]
+            values = _column_values(table.column(path).take(indices))
         content.fields.append(
             FieldSample(location.with_field(path), name, values, len(keep), metadata.num_rows)
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from itertools import accumulate
+
 from stackward.artifacts.source import ByteSource
 from stackward.dspm.readers.formats import problem
 from stackward.dspm.readers.formats.lines import Decoding, LineReader
@@ -29,7 +32,8 @@ def read_text(
     """Units of about ``limits.text_unit_bytes`` characters, each starting on a line start.
 
     A line longer than a unit is cut into unit-sized pieces, so one huge line (minified
-    JSON, a base64 blob) still gives bounded units.
+    JSON, a base64 blob) still gives bounded units. Units are cut where the running length
+    of the lines passes the unit size (a binary search, not a step per line).
     """
     if decoding.encoding is None:
         return read_binary(source, location)
@@ -40,14 +44,23 @@ def read_text(
     pending: list[str] = []
     pending_chars = 0
     first_line = 1
-    for number, piece in lines:
-        if pending and pending_chars + len(piece) > unit_chars:
-            content.texts.append(TextUnit(location, "".join(pending), first_line))
-            pending, pending_chars = [], 0
-        if not pending:
-            first_line = number
-        pending.append(piece)
-        pending_chars += len(piece)
+    for pieces, numbers, first in lines.batches():
+        ends = list(accumulate(map(len, pieces)))
+        index, count = 0, len(pieces)
+        while index < count:  # take the run of pieces that still fits the unit, in one go
+            before = ends[index - 1] if index else 0
+            stop = bisect_right(ends, before + unit_chars - pending_chars, index, count)
+            if stop == index:
+                if pending:
+                    content.texts.append(TextUnit(location, "".join(pending), first_line))
+                    pending, pending_chars = [], 0
+                    continue
+                stop = index + 1  # a piece longer than a unit is a unit of its own
+            if not pending:
+                first_line = numbers[index] if numbers is not None else first + index
+            pending.append("".join(pieces[index:stop]))
+            pending_chars += ends[stop - 1] - before
+            index = stop
     if pending:
         content.texts.append(TextUnit(location, "".join(pending), first_line))
     content.bytes_read = limit
