@@ -747,8 +747,10 @@ def generate(out: Path, size_mb: float = 50.0, seed: int = 1) -> Corpus:
     ops_tables(corpus, v, int(text_budget * SHARES["ops"]), file_bytes)
     jsonl_logs(corpus, v, int(text_budget * SHARES["logs"]), file_bytes)
     tickets(corpus, v, int(text_budget * SHARES["tickets"]), file_bytes)
-    code_files(corpus, v, int(text_budget * SHARES["code"]))
     notebooks(corpus, v, int(text_budget * SHARES["notebooks"]))
+    # last, and up to the requested size: every writer stops a little short of its budget
+    remaining = int(size_mb * 1e6) - corpus.total_bytes
+    code_files(corpus, v, max(int(text_budget * SHARES["code"]), remaining))
     write_labels(corpus, out)
     return corpus
 
