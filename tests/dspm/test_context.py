@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from stackward.dspm.context import has_context, score, window
+from stackward.dspm.context import has_context, score, table_header, window
 from tests.dspm.conftest import CARD, SSN_BARE
 
 
@@ -36,3 +36,27 @@ def test_score(detector: object, around: str, confidence: float | None) -> None:
     assert isinstance(detector, Detector)
     assert score(detector, detector.confidence, around).confidence == confidence
     assert has_context(detector, around) is (detector is SSN_BARE and confidence is not None)
+
+
+FRAME = "df.head()\n      name  email\n 603  Ada Byron   ada@example.org\n 604  Alan Kay  a@b.c\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "header"),
+    [
+        pytest.param(FRAME, "Ada Byron", "name", id="first-row"),
+        pytest.param(FRAME, "Alan Kay", "name", id="second-row"),
+        pytest.param(FRAME, "ada@example.org", "email", id="other-column"),
+        pytest.param("note\n2024 Ada Byron came\n", "Ada Byron", "", id="year-then-prose"),
+        pytest.param("Ada Byron wrote\n", "Ada Byron", "", id="not-a-row"),
+        pytest.param(" 1  Ada Byron\n", "Ada Byron", "", id="row-without-header"),
+    ],
+)
+def test_printed_table_rows_take_their_column_header_as_context(
+    text: str, value: str, header: str
+) -> None:
+    start = text.index(value)
+    line_start = text.rfind("\n", 0, start) + 1
+    assert table_header(text, line_start, start, start + len(value)) == header
+    around = window(text, start, start + len(value))
+    assert around.startswith(header) if header else not around.startswith(("name", "email"))

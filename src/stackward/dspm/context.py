@@ -74,7 +74,41 @@ def window(text: str, start: int, end: int) -> str:
     else:
         line_end = text.find("\n", end, end + AFTER_CHARS)
         after = text[end : line_end if line_end >= 0 else end + AFTER_CHARS]
-    return f"{before} \0 {after}".lower()
+    header = table_header(text, line_start, start, end)
+    return f"{header} {before} \0 {after}".lower() if header else f"{before} \0 {after}".lower()
+
+
+_TABLE_ROW = re.compile(r" *\d+  +\S")  # pandas: the index, two or more spaces, a value
+TABLE_ROWS_UP = 60
+
+
+def table_header(text: str, line_start: int, start: int, end: int) -> str:
+    """The column header over ``[start, end)`` when its line is a row of a printed table
+    (``df.head()`` in a notebook: an index number, then aligned columns): the header line is
+    the first line above that is not such a row, and its word over the candidate's columns
+    names the value as a field name does in structured data."""
+    if not _TABLE_ROW.match(text, line_start, end):
+        return ""
+    column_start, column_end = start - line_start, end - line_start
+    above = line_start - 1
+    for _ in range(TABLE_ROWS_UP):
+        if above <= 0:
+            return ""
+        previous = text.rfind("\n", 0, above) + 1
+        if not _TABLE_ROW.match(text, previous, above):
+            return _word_over(text[previous:above], column_start, column_end)
+        above = previous - 1
+    return ""
+
+
+def _word_over(header: str, column_start: int, column_end: int) -> str:
+    for match in _HEADER_WORD.finditer(header):
+        if match.start() < column_end and column_start < match.end() + 2:
+            return match.group(0)
+    return ""
+
+
+_HEADER_WORD = re.compile(r"\S+")
 
 
 def has_context(detector: Detector, around: str) -> bool:
