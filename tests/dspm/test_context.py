@@ -60,3 +60,18 @@ def test_printed_table_rows_take_their_column_header_as_context(
     assert table_header(text, line_start, start, start + len(value)) == header
     around = window(text, start, start + len(value))
     assert around.startswith(header) if header else not around.startswith(("name", "email"))
+
+
+@pytest.mark.parametrize(
+    ("around", "found"),
+    [
+        pytest.param("order \0 shipped", True, id="word"),
+        pytest.param("see order. \0", True, id="word-then-full-stop"),
+        pytest.param("user.order = \0", True, id="attribute"),
+        pytest.param("\0 mail@order.example", False, id="host-label"),
+        pytest.param("\0 bob@order", False, id="after-at"),
+        pytest.param("reorder \0", False, id="inside-a-word"),
+    ],
+)
+def test_context_words_are_words_not_host_labels(around: str, found: bool) -> None:
+    assert (score(CARD, CARD.confidence, around).confidence == 0.45) is found

@@ -60,7 +60,8 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str] | None:
     if not words:
         return None
     alternatives = "|".join(sorted((re.escape(w) for w in words), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z0-9])(?:{alternatives})(?![a-z0-9])")
+    # a word, not part of one, nor a label of a host name ("corp" in "acme-corp.com")
+    return re.compile(rf"(?<![a-z0-9@])(?:{alternatives})(?![a-z0-9]|\.[a-z])")
 
 
 def window(text: str, start: int, end: int) -> str:
