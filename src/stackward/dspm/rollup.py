@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from stackward.dspm.classify import is_database
 from stackward.dspm.results import ItemResult
 
 DEFAULT_DEPTH = 2
@@ -38,15 +39,11 @@ class Group:
         }
 
 
-def is_database_source(source: str) -> bool:
-    return source.startswith(("postgresql://", "postgres://"))
-
-
 def prefixes(source: str, item: str, depth: int = DEFAULT_DEPTH) -> list[str]:
     """The groups an item belongs to: the whole source, then each parent up to ``depth``.
     Tables sit in their schema (``public.users`` → ``public.``); paths in their folders."""
     found = [""]
-    if is_database_source(source):
+    if is_database(source):
         schema, dot, _ = item.partition(".")
         if dot and depth >= 1:
             found.append(f"{schema}.")

@@ -178,7 +178,9 @@ def validate_phone(value: str) -> Validation:
 
     National forms outside North America must carry the trunk ``0`` (Indian mobiles may
     omit it): without that rule almost any digit run is some German number. North American
-    numbers skip the generic parse (see :func:`nanp_national_number`); results are cached.
+    numbers skip the generic parse (see :func:`nanp_national_number`). Results are cached here
+    as well as per detector by the text classifier: three phone detectors share this check, and
+    one number is often a candidate of more than one of them.
     """
     text = value.strip()
     if not text:
