@@ -13,6 +13,9 @@ from tests.dspm.conftest import CARD, SSN_BARE
         ("invoice total\nmy card 4111 now", 22, 26, "my card  \0  now"),
         ("card 4111\nnext line", 5, 9, "card  \0 "),
         ("card 4111\nnext line", 5, 10, "card  \0 "),  # a candidate that took the newline
+        ("w" * 90 + " 4111", 91, 95, "w" * 79 + "  \0 "),  # at most 80 characters before
+        ("ab\n" + "w" * 90 + " 4111", 94, 98, "w" * 79 + "  \0 "),
+        ("ab\ncd 4111 ef", 6, 10, "cd  \0  ef"),
     ],
 )
 def test_window_stays_on_the_candidate_line(text: str, start: int, end: int, expected: str) -> None:
@@ -75,3 +78,19 @@ def test_printed_table_rows_take_their_column_header_as_context(
 )
 def test_context_words_are_words_not_host_labels(around: str, found: bool) -> None:
     assert (score(CARD, CARD.confidence, around).confidence == 0.45) is found
+
+
+@pytest.mark.parametrize(
+    ("text", "header"),
+    [
+        pytest.param("      name\n 7  Ada Byron\n", "name", id="space-then-index"),
+        pytest.param("   name\n7  Ada Byron\n", "name", id="index-at-line-start"),
+        pytest.param("   name\n\u0663  Ada Byron\n", "name", id="arabic-indic-index"),
+        pytest.param("   name\nx  Ada Byron\n", "", id="letter-at-line-start"),
+        pytest.param("   name\n\tAda Byron\n", "", id="tab-at-line-start"),
+    ],
+)
+def test_only_lines_that_can_be_table_rows_take_a_header(text: str, header: str) -> None:
+    start = text.index("Ada Byron")
+    around = window(text, start, start + len("Ada Byron"))
+    assert around.startswith(f"{header} ") if header else around.startswith(text[8:start])

@@ -112,3 +112,20 @@ def test_a_corrupt_cache_file_is_compiled_over(
     cached.write_bytes(b"garbage")
     engine = HyperscanEngine((EMAIL,))
     assert len(engine.candidates("a@example.org")) == 1
+
+
+def test_candidates_at_one_start_come_in_detector_order(backend: str) -> None:
+    from dataclasses import replace
+
+    from stackward.dspm.engine import Candidate
+
+    twin = replace(EMAIL, id="test.email_twin")
+    text = "to a@example.org and b@example.org"
+    found = build_engine((EMAIL, twin), backend).candidates(text)
+    assert all(type(c) is Candidate for c in found)
+    assert [(c.detector, c.start, c.end) for c in found] == [
+        (0, 3, 16),
+        (1, 3, 16),
+        (0, 21, 34),
+        (1, 21, 34),
+    ]

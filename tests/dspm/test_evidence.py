@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hmac
 import stat
 from pathlib import Path
 
@@ -14,6 +15,24 @@ def test_fingerprint_is_stable_under_one_key_and_differs_across_keys() -> None:
     assert one("4111111111111111") != Fingerprinter(b"j" * 32)("4111111111111111")
     assert len(one("x")) == 16
     assert "4111" not in one("4111111111111111")
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        pytest.param(b"k" * 32, "4111111111111111", id="ascii"),
+        pytest.param(b"k" * 32, "Zoë Ångström", id="non-ascii"),
+        pytest.param(b"k" * 32, "lone \udc80 surrogate", id="surrogate"),
+        pytest.param(b"k" * 32, "", id="empty"),
+        pytest.param(bytes(range(100)), "x" * 500, id="key-longer-than-a-block"),
+    ],
+)
+def test_fingerprint_is_the_truncated_hmac_sha256(key: bytes, value: str) -> None:
+    # stored fingerprints correlate across scans: the construction must never drift
+    expected = hmac.digest(key, value.encode("utf-8", "surrogatepass"), "sha256")[:8].hex()
+    fingerprint = Fingerprinter(key)
+    assert fingerprint(value) == expected
+    assert fingerprint(value) == expected  # the keyed state is not consumed by a call
 
 
 def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:

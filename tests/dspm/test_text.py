@@ -94,3 +94,167 @@ def test_a_repeated_value_is_validated_once_and_the_memory_is_bounded(
     classify_text("v3 v4 v5 v3", engine)
     assert calls[2:] == ["v3", "v4", "v5", "v3"]  # the third value emptied the memory
     assert len(text_module._VERDICTS[counting]) <= 2
+
+
+def _scored_detector(**changes: object) -> object:
+    from dataclasses import replace
+
+    from tests.dspm.conftest import CARD
+
+    return replace(CARD, id="test.scored", context=("card",), **changes)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "steps"),
+    [
+        pytest.param("4111 1111 1111 1111", 0.9, ["Luhn valid"], id="no-context"),
+        pytest.param(
+            "card 4111 1111 1111 1111",
+            0.999,
+            ["Luhn valid", "context word 'card' nearby"],
+            id="context-word",
+        ),
+        pytest.param(
+            "order 4111 1111 1111 1111",
+            0.45,
+            ["Luhn valid", "negative context word 'order' nearby"],
+            id="negative-word",
+        ),
+        pytest.param(
+            "card order 4111 1111 1111 1111",
+            0.4995,
+            ["Luhn valid", "context word 'card' nearby", "negative context word 'order' nearby"],
+            id="both-in-order",
+        ),
+        pytest.param("4111 1111 1111 1112", None, [], id="validator-rejects"),
+    ],
+)
+def test_explanation_steps_and_confidence(
+    backend: str, text: str, confidence: float | None, steps: list[str]
+) -> None:
+    from stackward.dspm.detector import Detector
+
+    detector = _scored_detector()
+    assert isinstance(detector, Detector)
+    hits = classify_text(text, build_engine([detector], backend))
+    if confidence is None:
+        assert hits == []
+        return
+    (hit,) = hits
+    assert hit.confidence == confidence
+    assert hit.explanation == ("pattern test.scored matched 19 characters", *steps)
+
+
+def test_a_required_context_without_positive_words_drops_every_candidate(backend: str) -> None:
+    from stackward.dspm.detector import Detector, Validation, accept
+
+    calls: list[str] = []
+
+    def counting(value: str) -> Validation:
+        calls.append(value)
+        return accept("counted")
+
+    detector = Detector(
+        id="test.negative_only",
+        data_class="pii.email",
+        pattern=r"\bv[0-9]+\b",
+        confidence=0.9,
+        description="only negative words, yet context required",
+        validator=counting,
+        negative_context=("draft",),
+        context_required=True,
+    )
+    assert classify_text("v1 v2", build_engine([detector], backend)) == []
+    assert classify_text("v1", build_engine([detector], backend), field_context="v") == []
+    assert calls == []  # dropped before the validator
+
+
+def test_hits_are_real_hits_equal_to_constructed_ones(backend: str) -> None:
+    from stackward.dspm.detector import Hit
+
+    (hit,) = classify_text("ssn 123456789", build_engine(ALL, backend))
+    rebuilt = Hit(
+        hit.detector,
+        hit.data_class,
+        hit.start,
+        hit.end,
+        hit.value,
+        hit.confidence,
+        hit.explanation,
+    )
+    assert type(hit) is Hit
+    assert hit == rebuilt
+    assert hash(hit) == hash(rebuilt)
+    assert repr(hit) == repr(rebuilt)
+    with pytest.raises(AttributeError):
+        hit.value = "x"  # type: ignore[misc]
+
+
+def test_each_engine_uses_its_own_detectors(backend: str) -> None:
+    from dataclasses import replace
+
+    from tests.dspm.conftest import EMAIL
+
+    strict = replace(EMAIL, id="test.email_strict", context=("mail",), context_required=True)
+    text = "write to a@example.org"
+    assert [h.detector for h in classify_text(text, build_engine([EMAIL], backend))] == [
+        "test.email"
+    ]
+    assert classify_text(text, build_engine([strict], backend)) == []
+    assert classify_text(text, build_engine([strict], backend), field_context="mail")
+
+
+def test_a_new_engine_is_never_confused_with_a_freed_one() -> None:
+    from dataclasses import replace
+
+    from tests.dspm.conftest import EMAIL
+
+    for number in range(40):  # freed detector tuples give their ids to later ones
+        engine = build_engine([replace(EMAIL, id=f"test.email_{number}")], "re")
+        (hit,) = classify_text("a@example.org", engine)
+        assert hit.detector == f"test.email_{number}"
+        del engine
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "key: a@example.org = zzz9",
+            [("test.email", "a@example.org"), ("test.late_value", "zzz9")],
+            id="extract-moves-a-start-past-a-later-candidate",
+        ),
+        pytest.param(
+            "b@example.org key: a@example.org = zzz9",
+            [
+                ("test.email", "b@example.org"),
+                ("test.email", "a@example.org"),
+                ("test.late_value", "zzz9"),
+            ],
+            id="in-order-before-it",
+        ),
+        pytest.param(
+            "a@example.org b@example.org",
+            [("test.email", "a@example.org"), ("test.email", "b@example.org")],
+            id="already-in-order",
+        ),
+    ],
+)
+def test_hits_come_sorted_by_start(
+    backend: str, text: str, expected: list[tuple[str, str]]
+) -> None:
+    import re
+
+    from stackward.dspm.detector import Detector
+    from tests.dspm.conftest import EMAIL
+
+    late = Detector(
+        id="test.late_value",
+        data_class="secret.generic",
+        pattern=r"\bkey: \S+ = \w+\b",
+        confidence=0.9,
+        description="the value comes after an e-mail address",
+        extract=re.compile(r"= (?P<value>\w+)$"),
+    )
+    hits = classify_text(text, build_engine([late, EMAIL], backend))
+    assert [(h.detector, h.value) for h in hits] == expected

@@ -68,18 +68,25 @@ def window(text: str, start: int, end: int) -> str:
     """The lower-cased text around ``[start, end)`` on the candidate's own line, with the
     candidate itself blanked out. Lines bound it: in tickets, logs, code and table dumps the
     words of the line before belong to something else ("invoice" above a card number)."""
-    line_start = text.rfind("\n", max(0, start - BEFORE_CHARS), start) + 1
-    before = text[max(line_start, start - BEFORE_CHARS) : start]
+    floor = start - BEFORE_CHARS if start > BEFORE_CHARS else 0
+    line_start = text.rfind("\n", floor, start) + 1
+    before = text[line_start if line_start > floor else floor : start]
     if end > start and text[end - 1] == "\n":
         after = ""  # the candidate took its line's end with it: what follows is another line
     else:
         line_end = text.find("\n", end, end + AFTER_CHARS)
         after = text[end : line_end if line_end >= 0 else end + AFTER_CHARS]
-    header = table_header(text, line_start, start, end)
-    return f"{header} {before} \0 {after}".lower() if header else f"{before} \0 {after}".lower()
+    first = text[line_start : line_start + 1]
+    if first == " " or first.isdecimal():  # else not a table row: spare the regex
+        header = table_header(text, line_start, start, end)
+        if header:
+            return f"{header} {before} \0 {after}".lower()
+    return f"{before} \0 {after}".lower()
 
 
 _TABLE_ROW = re.compile(r" *\d+  +\S")  # pandas: the index, two or more spaces, a value
+"""A row starts with a space or a decimal digit (``\\d`` is Unicode category Nd, as is
+``str.isdecimal``): ``window`` checks that first character before it runs this."""
 TABLE_ROWS_UP = 60
 
 
@@ -131,6 +138,14 @@ def adjust(compiled: Rules, base: float, around: str, found: re.Match[str] | Non
         return Scored(None, ("no context word nearby, and this detector requires one",))
     if found is None and against is None:
         return Scored(round(base, 4), ())
+    return Scored(*adjusted(base, found, against))
+
+
+def adjusted(
+    base: float, found: re.Match[str] | None, against: re.Match[str] | None
+) -> tuple[float, tuple[str, ...]]:
+    """The confidence and reasons when a context word (``found``) or a negative one
+    (``against``) is near; shared with the free-text loop, which skips ``Scored``."""
     confidence = base
     reasons: list[str] = []
     if found is not None:
@@ -139,4 +154,4 @@ def adjust(compiled: Rules, base: float, around: str, found: re.Match[str] | Non
     if against is not None:
         confidence *= NEGATIVE_FACTOR
         reasons.append(f"negative context word {against.group(0)!r} nearby")
-    return Scored(round(confidence, 4), tuple(reasons))
+    return round(confidence, 4), tuple(reasons)

@@ -47,24 +47,23 @@ class EngineError(RuntimeError):
     """A pattern does not compile in the requested back-end."""
 
 
-def _normalise(found: list[tuple[int, int, int]]) -> list[Candidate]:
+def _normalise(found: list[tuple[int, int, int]], detectors: int) -> list[Candidate]:
     """Longest match per (detector, start); matches inside a kept one of the same detector go.
 
-    One sort by (start, detector, longest first) puts each detector's matches in the order
-    the filter needs and the result in the order callers expect."""
-    found.sort(key=_by_start_detector_longest)
-    reach: dict[int, int] = {}
+    ``found`` holds ``(start, detector, -end)``: a plain sort, with no key function, then
+    puts each detector's matches in the order the filter needs (longest first at a start)
+    and the result in the order callers expect."""
+    found.sort()
+    reach = [-1] * detectors
     kept: list[Candidate] = []
-    for detector, start, end in found:
-        if start < reach.get(detector, -1):
+    keep = kept.append
+    new = tuple.__new__  # what ``Candidate._make`` does, without its Python frame
+    for start, detector, negative_end in found:
+        if start < reach[detector]:
             continue
-        reach[detector] = end
-        kept.append(Candidate(detector, start, end))
+        reach[detector] = -negative_end
+        keep(new(Candidate, (detector, start, -negative_end)))
     return kept
-
-
-def _by_start_detector_longest(match: tuple[int, int, int]) -> tuple[int, int, int]:
-    return match[1], match[0], -match[2]
 
 
 class ReEngine:
@@ -84,12 +83,12 @@ class ReEngine:
 
     def candidates(self, text: str) -> list[Candidate]:
         found = [
-            (index, match.start(), match.end())
+            (match.start(), index, -match.end())
             for index, pattern in enumerate(self._patterns)
             for match in pattern.finditer(text)
             if match.end() > match.start()
         ]
-        return _normalise(found)
+        return _normalise(found, len(self._patterns))
 
 
 class HyperscanEngine:
@@ -112,14 +111,15 @@ class HyperscanEngine:
     def candidates(self, text: str) -> list[Candidate]:
         data = text.encode("utf-8", "surrogatepass")
         found: list[tuple[int, int, int]] = []
+        keep = found.append
 
         def on_match(pattern: int, start: int, end: int, _flags: int, _ctx: object) -> None:
-            found.append((pattern, start, end))
+            keep((start, pattern, -end))
 
         self._database.scan(data, match_event_handler=on_match)
         if len(data) != len(text) and found:
             found = _to_characters(data, found)
-        return _normalise(found)
+        return _normalise(found, len(self.detectors))
 
 
 def cache_dir() -> Path:
@@ -173,15 +173,16 @@ def _store(path: Path, blob: bytes) -> None:
 
 
 def _to_characters(data: bytes, found: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
-    """Byte offsets → character offsets, in one pass over the sorted distinct offsets."""
-    offsets = sorted({o for _, start, end in found for o in (start, end)})
+    """Byte offsets → character offsets of ``(start, detector, -end)`` matches, in one pass
+    over the sorted distinct offsets."""
+    offsets = sorted({o for start, _, negative_end in found for o in (start, -negative_end)})
     chars: dict[int, int] = {}
     previous_byte = previous_char = 0
     for offset in offsets:
         previous_char += len(data[previous_byte:offset].decode("utf-8", "ignore"))
         previous_byte = offset
         chars[offset] = previous_char
-    return [(d, chars[s], chars[e]) for d, s, e in found]
+    return [(chars[s], d, -chars[-e]) for s, d, e in found]
 
 
 def hyperscan_available() -> bool:

@@ -9,6 +9,7 @@ or, for secrets, the first four characters (vendor prefixes such as ``AKIA``) an
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets as random_source
@@ -26,6 +27,9 @@ class Fingerprinter:
         if len(key) < 16:
             raise ValueError("fingerprint key too short")
         self._key = key
+        # keyed once: a copy per value skips the key set-up, about half the cost of a
+        # one-shot ``hmac.digest``, and this runs once per occurrence
+        self._keyed = hmac.new(key, digestmod=hashlib.sha256)
 
     @classmethod
     def ephemeral(cls) -> Fingerprinter:
@@ -37,8 +41,9 @@ class Fingerprinter:
         return cls(key_from_file(path))
 
     def __call__(self, value: str) -> str:
-        digest = hmac.digest(self._key, value.encode("utf-8", "surrogatepass"), "sha256")
-        return digest[: FINGERPRINT_HEX // 2].hex()
+        mac = self._keyed.copy()
+        mac.update(value.encode("utf-8", "surrogatepass"))
+        return mac.digest()[: FINGERPRINT_HEX // 2].hex()
 
 
 def key_from_file(path: Path) -> bytes:

@@ -8,77 +8,176 @@ a phone number; two detectors of one class give one occurrence).
 from __future__ import annotations
 
 import bisect
+import re
+from dataclasses import dataclass, fields
 
 from stackward.dspm import context
+from stackward.dspm.context import adjusted, window
 from stackward.dspm.detector import Detector, Hit, Validation, Validator
-from stackward.dspm.engine import Candidate, CandidateEngine
+from stackward.dspm.engine import CandidateEngine
+
+
+@dataclass(slots=True, eq=False)
+class _Plan:
+    """What confirming a candidate of one detector needs, resolved once per engine so that
+    the per-candidate loop does no look-ups by id and no rule compilation."""
+
+    id: str
+    data_class: str
+    extract: re.Pattern[str] | None
+    positive: re.Pattern[str] | None
+    negative: re.Pattern[str] | None
+    required: bool
+    wants_window: bool
+    validator: Validator | None
+    confidence: float
+    rounded: float
+    """``round(confidence, 4)``: the confidence of a hit with no validator say and no context."""
+    near: tuple[str, ...]
+    near_chars: int
+    secret: bool
+    matched: dict[int, str]
+    """``pattern <id> matched <n> characters`` by ``n``, made once per length."""
+
+
+MATCHED_TEXTS_PER_DETECTOR = 256
+_PLANS: dict[int, tuple[tuple[Detector, ...], list[_Plan]]] = {}
+
+
+PLANNED_ENGINES = 32
+
+
+def _plans(detectors: tuple[Detector, ...]) -> list[_Plan]:
+    """The plans of an engine's detectors, by detector index, kept per detector tuple.
+
+    The tuple itself is kept beside its plans and compared by identity: the ``id`` of a
+    tuple that was freed can come back for another engine's detectors."""
+    known = _PLANS.get(id(detectors))
+    if known is not None and known[0] is detectors:
+        return known[1]
+    if len(_PLANS) >= PLANNED_ENGINES:
+        _PLANS.clear()
+    plans = []
+    for detector in detectors:
+        rules = context.rules(detector)
+        plans.append(
+            _Plan(
+                detector.id,
+                detector.data_class,
+                detector.extract,
+                rules.positive,
+                rules.negative,
+                rules.required,
+                rules.wants_window,
+                detector.validator,
+                detector.confidence,
+                round(detector.confidence, 4),
+                detector.near,
+                detector.near_chars,
+                detector.data_class.startswith("secret."),
+                {},
+            )
+        )
+    _PLANS[id(detectors)] = (detectors, plans)
+    return plans
+
+
+_Found = tuple[int, int, str, float, tuple[str, ...], _Plan]
+"""A confirmed hit before the overlap step: start, end, value, confidence, steps, plan."""
 
 
 def classify_text(
     text: str, engine: CandidateEngine, *, field_context: str | None = None
 ) -> list[Hit]:
     """Confirmed hits in ``text``, sorted by start. ``field_context`` (a column or key name)
-    is added to every candidate's context window: in structured data the name is context."""
-    hits: list[Hit] = []
-    for candidate in engine.candidates(text):
-        hit = _confirm(text, candidate, engine.detectors[candidate.detector], field_context)
-        if hit is not None:
-            hits.append(hit)
-    if hits:
-        hits = _with_partners(hits, _by_id(engine.detectors))
-    return _resolve_overlaps(hits)
+    is added to every candidate's context window: in structured data the name is context.
+
+    Runs once per candidate of the whole corpus, so the common cases (no extract pattern,
+    a remembered verdict, no context word nearby) are handled inline, and a ``Hit`` is made
+    only for what survives the overlap step."""
+    plans = _plans(engine.detectors)
+    prefix = f"{field_context.lower()} " if field_context else ""
+    found: list[_Found] = []
+    keep = found.append
+    verdicts_of = _VERDICTS.get
+    for index, start, end in engine.candidates(text):
+        plan = plans[index]
+        value = text[start:end]
+        hit_start, hit_end = start, end
+        if plan.extract is not None:
+            match = plan.extract.search(value)
+            if match is None or not match.group("value"):
+                continue
+            hit_start, hit_end = start + match.start("value"), start + match.end("value")
+            value = match.group("value")
+        near = None
+        around = ""
+        if plan.required:
+            # before the validator: context is cheaper than a CRF tagger or a checksum
+            if plan.positive is None:
+                continue
+            around = prefix + window(text, start, end)
+            near = plan.positive.search(around)
+            if near is None:
+                continue
+        confidence = plan.confidence
+        validator = plan.validator
+        reason = None
+        if validator is not None:
+            known = verdicts_of(validator)
+            verdict = known.get(value) if known is not None else None
+            if verdict is None:
+                verdict = _validate(validator, value)
+            if not verdict.valid:
+                continue
+            reason = verdict.reason
+            if verdict.confidence is not None:
+                confidence = verdict.confidence
+        if plan.wants_window and not plan.required:
+            around = prefix + window(text, start, end)
+            if plan.positive is not None:
+                near = plan.positive.search(around)
+        against = plan.negative.search(around) if plan.negative is not None else None
+        length = end - start
+        matched = plan.matched.get(length)
+        if matched is None:
+            matched = f"pattern {plan.id} matched {length} characters"
+            if len(plan.matched) < MATCHED_TEXTS_PER_DETECTOR:
+                plan.matched[length] = matched
+        if near is None and against is None:
+            confidence = plan.rounded if confidence is plan.confidence else round(confidence, 4)
+            steps: tuple[str, ...] = (matched,) if reason is None else (matched, reason)
+        else:
+            confidence, reasons = adjusted(confidence, near, against)
+            steps = (matched, *reasons) if reason is None else (matched, reason, *reasons)
+        keep((hit_start, hit_end, value, confidence, steps, plan))
+    if not found:
+        return []
+    return [_hit(f) for f in _resolve_overlaps(_with_partners(found))]
 
 
-_BY_ID: dict[int, dict[str, Detector]] = {}
+_HIT_FIELDS = ("detector", "data_class", "start", "end", "value", "confidence", "explanation")
+_HIT_SETTERS = [getattr(Hit, name).__set__ for name in _HIT_FIELDS]
+_FAST_HIT = tuple(f.name for f in fields(Hit)) == _HIT_FIELDS and hasattr(Hit, "__slots__")
 
 
-def _by_id(detectors: tuple[Detector, ...]) -> dict[str, Detector]:
-    """Detectors by id, built once per engine's detector tuple (hashing detectors is slow)."""
-    found = _BY_ID.get(id(detectors))
-    if found is None or len(found) != len(detectors):
-        found = _BY_ID[id(detectors)] = {d.id: d for d in detectors}
-    return found
-
-
-def _confirm(
-    text: str, candidate: Candidate, detector: Detector, field_context: str | None
-) -> Hit | None:
-    start, end = candidate.start, candidate.end
-    value = text[start:end]
-    if detector.extract is not None:
-        match = detector.extract.search(value)
-        if match is None or not match.group("value"):
-            return None
-        start, end = start + match.start("value"), start + match.end("value")
-        value = match.group("value")
-    rules = context.rules(detector)
-    around = ""
-    found = None
-    if rules.wants_window:
-        around = context.window(text, candidate.start, candidate.end)
-        if field_context:
-            around = f"{field_context.lower()} {around}"
-        if rules.positive is not None:
-            found = rules.positive.search(around)
-    if rules.required and found is None:
-        return None  # before the validator: context is cheaper than a CRF tagger or a checksum
-    confidence = detector.confidence
-    reason = None
-    if detector.validator is not None:
-        verdict = _validate(detector.validator, value)
-        if not verdict.valid:
-            return None
-        reason = verdict.reason
-        if verdict.confidence is not None:
-            confidence = verdict.confidence
-    scored = context.adjust(rules, confidence, around, found)
-    if scored.confidence is None:
-        return None
-    steps = [f"pattern {detector.id} matched {candidate.end - candidate.start} characters"]
-    if reason is not None:
-        steps.append(reason)
-    steps.extend(scored.reasons)
-    return Hit(detector.id, detector.data_class, start, end, value, scored.confidence, tuple(steps))
+def _hit(found: _Found) -> Hit:
+    """``Hit(...)`` at a quarter of the cost: the frozen dataclass's ``__init__`` goes
+    through ``object.__setattr__`` per field; its slots are set directly instead (same
+    object, equal and hashed alike). Falls back to the constructor if ``Hit`` changes."""
+    start, end, value, confidence, steps, plan = found
+    if not _FAST_HIT:
+        return Hit(plan.id, plan.data_class, start, end, value, confidence, steps)
+    hit: Hit = object.__new__(Hit)
+    detector, data_class, at, until, text, score, explanation = _HIT_SETTERS
+    detector(hit, plan.id)
+    data_class(hit, plan.data_class)
+    at(hit, start)
+    until(hit, end)
+    text(hit, value)
+    score(hit, confidence)
+    explanation(hit, steps)
+    return hit
 
 
 CACHED_VALUES_PER_VALIDATOR = 16_384
@@ -100,16 +199,16 @@ def _validate(validator: Validator, value: str) -> Validation:
     return verdict
 
 
-def _with_partners(hits: list[Hit], detectors: dict[str, Detector]) -> list[Hit]:
+def _with_partners(found: list[_Found]) -> list[_Found]:
     """Drop hits whose detector needs a partner (``near``) when none is close enough."""
-    if not any(detectors[h.detector].near for h in hits):
-        return hits
+    if not any(f[5].near for f in found):
+        return found
     by_detector: dict[str, list[int]] = {}
-    for hit in hits:
-        by_detector.setdefault(hit.detector, []).append(hit.start)
-    kept: list[Hit] = []
-    for hit in hits:
-        needs = detectors[hit.detector]
+    for hit in found:
+        by_detector.setdefault(hit[5].id, []).append(hit[0])
+    kept: list[_Found] = []
+    for hit in found:
+        needs = hit[5]
         if not needs.near or any(
             _start_within(by_detector.get(partner, []), hit, needs.near_chars)
             for partner in needs.near
@@ -118,44 +217,70 @@ def _with_partners(hits: list[Hit], detectors: dict[str, Detector]) -> list[Hit]
     return kept
 
 
-def _start_within(starts: list[int], hit: Hit, reach: int) -> bool:
+def _start_within(starts: list[int], hit: _Found, reach: int) -> bool:
     """Some start in the sorted ``starts`` lies within ``reach`` characters of ``hit``."""
-    index = bisect.bisect_left(starts, hit.start - reach)
-    return index < len(starts) and starts[index] <= hit.end + reach
+    index = bisect.bisect_left(starts, hit[0] - reach)
+    return index < len(starts) and starts[index] <= hit[1] + reach
 
 
-def _resolve_overlaps(hits: list[Hit]) -> list[Hit]:
+def _resolve_overlaps(found: list[_Found]) -> list[_Found]:
     """Among overlapping hits keep the most confident (equal: longer): a card number is not
     also a phone number, and two detectors of one class report one occurrence.
 
     Hits arrive sorted by start; only runs of mutually overlapping hits are compared, so
-    the cost stays linear in the number of hits for ordinary text."""
-    kept: list[Hit] = []
-    cluster: list[Hit] = []
+    the cost stays linear in the number of hits for ordinary text. The final sort runs only
+    when a run was resolved or starts were not strictly increasing (an extract pattern can
+    move a start): otherwise the hits are in order already."""
+    kept: list[_Found] = []
+    cluster: list[_Found] = []
     reach = -1
-    for hit in hits:
-        if cluster and hit.start >= reach:
-            kept.extend(_best_of(cluster))
-            cluster = []
-        cluster.append(hit)
-        reach = max(reach, hit.end) if len(cluster) > 1 else hit.end
+    previous = -1
+    unordered = False
+    for hit in found:
+        start = hit[0]
+        if start <= previous:
+            unordered = True
+        previous = start
+        if cluster and start >= reach:
+            if len(cluster) == 1:
+                kept.append(cluster[0])
+            else:
+                kept.extend(_best_of(cluster))
+                unordered = True
+            cluster = [hit]
+            reach = hit[1]
+        elif cluster:
+            cluster.append(hit)
+            if hit[1] > reach:
+                reach = hit[1]
+        else:
+            cluster.append(hit)
+            reach = hit[1]
+    if len(cluster) > 1:
+        unordered = True
     kept.extend(_best_of(cluster))
-    kept.sort(key=lambda h: (h.start, h.detector))
+    if unordered:
+        kept.sort(key=_start_and_detector)
     return kept
 
 
-def _best_of(cluster: list[Hit]) -> list[Hit]:
+def _start_and_detector(hit: _Found) -> tuple[int, str]:
+    return hit[0], hit[5].id
+
+
+def _best_of(cluster: list[_Found]) -> list[_Found]:
     if len(cluster) < 2:
         return cluster
-    ordered = sorted(
-        cluster,
-        key=lambda h: (-h.confidence, not h.data_class.startswith("secret."), -(h.end - h.start)),
-    )
-    chosen: list[Hit] = []
+    ordered = sorted(cluster, key=_preference)
+    chosen: list[_Found] = []
     for hit in ordered:
-        if not any(k.start < hit.end and hit.start < k.end for k in chosen):
+        if not any(k[0] < hit[1] and hit[0] < k[1] for k in chosen):
             chosen.append(hit)
     return chosen
+
+
+def _preference(hit: _Found) -> tuple[float, bool, int]:
+    return -hit[3], not hit[5].secret, -(hit[1] - hit[0])
 
 
 def line_of(text: str, offset: int, first_line: int = 1) -> int:

@@ -8,6 +8,7 @@ on their candidates and validators only, and their flag is asserted separately.
 
 from __future__ import annotations
 
+import random
 import re
 
 import hyperscan
@@ -263,7 +264,24 @@ def _national_phone_candidates(text: str, backend: str) -> list[str]:
     [
         pytest.param("Call (201) 555-0123 now", ["(201) 555-0123"], id="nanp-parens"),
         pytest.param("Call 201.555.0123 now", ["201.555.0123"], id="nanp-dots"),
-        pytest.param("ring 555-0123", ["555-0123"], id="seven-digits-two-groups"),
+        pytest.param("ring 0555-0123", ["0555-0123"], id="seven-digits-two-groups-trunk"),
+        pytest.param("ring 555-0123", [], id="two-groups-no-trunk-not-ten-digits"),
+        pytest.param("cell 98765 43210", ["98765 43210"], id="in-mobile-two-groups"),
+        pytest.param("cell 9876-543210", ["9876-543210"], id="in-mobile-four-six"),
+        pytest.param("Order 2024-558812 shipped", [], id="year-and-serial"),
+        pytest.param("ssn 512-38-4417", [], id="ssn-shape"),
+        pytest.param("ref 052-94-1593", ["052-94-1593"], id="ssn-shape-with-trunk"),
+        pytest.param("host 192.168.208.106 up", [], id="dotted-quad"),
+        pytest.param("v 10.34.144 and 01.23.45", [], id="dotted-triples"),
+        pytest.param("fr 01.23.45.67.89", ["01.23.45.67.89"], id="fr-dotted-five-groups"),
+        pytest.param("de 030.1234.5678", ["030.1234.5678"], id="dotted-long-group"),
+        pytest.param("call 503.978.8433", ["503.978.8433"], id="nanp-dotted"),
+        pytest.param("call 404 512 7330", ["404 512 7330"], id="nanp-spaced"),
+        pytest.param("uk 020 7946 0958", ["020 7946 0958"], id="gb-three-groups"),
+        pytest.param("in 0124 456 7890", ["0124 456 7890"], id="in-landline"),
+        pytest.param("gb 01632 960 001", ["01632 960 001"], id="gb-five-digit-area"),
+        pytest.param("at 2024-05-01 0152 345", ["2024-05-01 0152 345"], id="date-then-more"),
+        pytest.param("n 2024 0123 456 789", ["2024 0123 456 789"], id="long-run-kept-whole"),
         pytest.param("Büro: 030 123456.", ["030 123456"], id="de-two-groups"),
         pytest.param("mobile 01 23 45 67 89", ["01 23 45 67 89"], id="fr-five-groups"),
         pytest.param("(020) 7946 0958", ["(020) 7946 0958"], id="gb-parens"),
@@ -271,7 +289,9 @@ def _national_phone_candidates(text: str, backend: str) -> list[str]:
         pytest.param("costs $12.99 or 1299.00", [], id="prices"),
         pytest.param("node v20.11.1 and 1.25.100", [], id="short-versions"),
         pytest.param("ratio 12-345 and (12) 3456", [], id="six-digits"),
-        pytest.param("on 2024-05-01 at", ["2024-05-01"], id="date-still-a-candidate"),
+        pytest.param("on 2024-05-01 at", [], id="iso-date"),
+        pytest.param("on 2024.05.01 or 1999 12 31", [], id="dotted-and-spaced-dates"),
+        pytest.param("on 0124-05-01 at", ["0124-05-01"], id="four-two-two-with-trunk"),
         pytest.param("call 201-555-0123 - ok", ["201-555-0123"], id="spaced-dash-after"),
         pytest.param("id 5c12e0b3-0412-4123-ab12", ["0412-4123-a"], id="uuid-groups-glued"),
     ],
@@ -281,3 +301,82 @@ def test_national_phone_candidates_have_seven_digits(
 ) -> None:
     """Two short digit groups are no candidate at all; the rest is the validator's to judge."""
     assert _national_phone_candidates(text, backend) == expected
+
+
+def _digit_run(rng: random.Random, length: int, lead: str = "0123456789") -> str:
+    return rng.choice(lead) + "".join(rng.choice("0123456789") for _ in range(length - 1))
+
+
+def _dropped_national_shapes(rng: random.Random) -> list[str]:
+    """Separated digit runs the national-phone pattern no longer proposes."""
+    sep = rng.choice(" .-")
+    shapes = [
+        # 4-2-2 and 3-2-4 without a trunk 0: dates and SSN shapes
+        sep.join((_digit_run(rng, 4, "123456789"), _digit_run(rng, 2), _digit_run(rng, 2))),
+        sep.join((_digit_run(rng, 3, "123456789"), _digit_run(rng, 2), _digit_run(rng, 4))),
+    ]
+    first = rng.randint(2, 5)
+    second = rng.randint(max(2, 7 - first), 8)
+    # two groups without a trunk 0 are only ever a ten-digit Indian mobile
+    shapes.append(_digit_run(rng, first, "12345") + sep + _digit_run(rng, second))
+    if first + second != 10:
+        shapes.append(_digit_run(rng, first, "6789") + sep + _digit_run(rng, second))
+    quad = [_digit_run(rng, rng.randint(2, 3)) for _ in range(rng.randint(3, 4))]
+    shapes.append(".".join(quad))
+    return shapes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_dropped_national_phone_shapes_are_never_valid(seed: int) -> None:
+    """The pattern leaves out only shapes the phone validator rejects whatever their digits."""
+    detector = BY_ID["pii.phone.national"]
+    engine = build_engine([detector], "hyperscan")
+    for value in _dropped_national_shapes(random.Random(seed)):
+        assert detector.validator is not None
+        assert not detector.validator(value).valid, value
+        assert engine.candidates(f"tel {value} ok") == [], value
+
+
+def _ipv4_candidates(text: str, backend: str) -> list[str]:
+    engine = build_engine([BY_ID["pii.ip_address.v4"]], backend)
+    return [text[c.start : c.end] for c in engine.candidates(text)]
+
+
+@pytest.mark.parametrize("backend", ["re", "hyperscan"])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("client 45.33.12.7 up", ["45.33.12.7"], id="public"),
+        pytest.param("lan 192.168.1.10 gw 10.0.0.1 lo 127.0.0.1", [], id="private-and-loopback"),
+        pytest.param("k8s 172.16.0.1 172.31.255.255", [], id="rfc1918-172"),
+        pytest.param("bad 10.0.0.999 and 192.168.01.1", [], id="private-start-malformed"),
+        pytest.param(
+            "edge 172.15.0.1 172.32.0.1 192.169.0.1 11.0.0.1",
+            ["172.15.0.1", "172.32.0.1", "192.169.0.1", "11.0.0.1"],
+            id="next-to-private-ranges",
+        ),
+        pytest.param(
+            "x 1.10.0.0 100.64.0.1 110.0.0.1 210.1.2.3",
+            ["1.10.0.0", "100.64.0.1", "110.0.0.1", "210.1.2.3"],
+            id="private-digits-elsewhere",
+        ),
+        pytest.param("oid 10.1.2.3.4 v 192.168.0.1.7", ["10.1.2.3.4", "192.168.0.1.7"], id="five"),
+        pytest.param("docs 192.0.2.1", ["192.0.2.1"], id="documentation-left-to-validator"),
+    ],
+)
+def test_ipv4_candidates_skip_private_quads(text: str, expected: list[str], backend: str) -> None:
+    assert _ipv4_candidates(text, backend) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dropped_ipv4_quads_are_never_public(seed: int) -> None:
+    rng = random.Random(seed)
+    detector = BY_ID["pii.ip_address.v4"]
+    engine = build_engine([detector], "hyperscan")
+    starts = ("10", "127", "192.168", f"172.{rng.randint(16, 31)}")
+    for start in starts:
+        tail = [str(rng.randint(0, 999)) for _ in range(4 - start.count(".") - 1)]
+        value = ".".join((start, *tail))
+        assert detector.validator is not None
+        assert not detector.validator(value).valid, value
+        assert engine.candidates(f"ip {value} up") == [], value

@@ -36,20 +36,85 @@ candidate so that :func:`whole_token` can reject fragments of longer tokens."""
 
 
 def _phone_groups(lead: str) -> str:
-    """Digit groups after an opening ``lead`` (``(`` or a word boundary) of a national number:
-    three to five groups, or two with seven digits or more between them."""
-    close = r"\) ?" if lead == r"\(" else r"[ .-]"
+    """Digit groups after an opening ``(`` of a national number: three to five groups, or
+    two with seven digits or more between them."""
+    close = r"\) ?"
     # the first digit is common to every shape: a non-digit fails before the alternation
     shapes = [rf"\d{{1,4}}{close}\d{{2,8}}(?:[ .-]\d{{2,8}}){{1,3}}"]
     shapes += [rf"\d{{{n - 1}}}{close}\d{{{7 - n},8}}" for n in range(2, 6)]
     return lead + r"\d(?:" + "|".join(shapes) + ")"
 
 
+_SEP = "[ .-]"
+_GROUP = r"\d{2,8}"
+_NOT_DOT = "[ -]"
+_DOTTED_SHORT_FREE_GROUPS: dict[int, tuple[str, ...]] = {
+    # the digits after the first one; the first group has 2-5 digits, later ones 2-8. Each
+    # row lists, by where it first differs, every shape that is not a dotted quad or triple
+    # (groups of 2-3 digits joined by dots): the first group has 4-5 digits, or a separator
+    # is not a dot, or a group has 4-8 digits
+    4: (
+        rf"\d{{3,4}}{_SEP}{_GROUP}{_SEP}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}{_NOT_DOT}{_GROUP}{_SEP}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{4,8}}{_SEP}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{2,3}}{_NOT_DOT}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{2,3}}\.\d{{4,8}}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{2,3}}\.\d{{2,3}}{_NOT_DOT}{_GROUP}",
+        r"\d{1,2}\.\d{2,3}\.\d{2,3}\.\d{4,8}",
+    ),
+    3: (
+        rf"\d{{3,4}}{_SEP}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}{_NOT_DOT}{_GROUP}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{4,8}}{_SEP}{_GROUP}",
+        rf"\d{{1,2}}\.\d{{2,3}}{_NOT_DOT}{_GROUP}",
+        r"\d{1,2}\.\d{2,3}\.\d{4,8}",
+    ),
+}
+_THREE_GROUPS_NOT_TRUNK = (
+    # as the three-group row above, and neither a 4-2-2 date nor a 3-2-4 SSN shape
+    rf"\d{{4}}{_SEP}{_GROUP}{_SEP}{_GROUP}",
+    rf"\d{{3}}{_SEP}\d{{3,8}}{_SEP}{_GROUP}",
+    rf"\d{{3}}{_SEP}\d{{2}}{_SEP}\d{{3,8}}",
+    rf"\d{{2}}{_SEP}\d{{4,8}}{_SEP}{_GROUP}",
+    rf"\d{{2}}{_SEP}\d{{3}}{_SEP}\d{{4}}",
+    rf"\d{{2}}{_SEP}\d{{2,3}}{_SEP}\d{{5,8}}",
+    rf"\d{{2}}{_NOT_DOT}\d{{2,3}}{_SEP}\d{{2,3}}",
+    rf"\d{{2}}\.\d{{2,3}}{_NOT_DOT}\d{{2,3}}",
+    rf"\d{_NOT_DOT}{_GROUP}{_SEP}{_GROUP}",
+    rf"\d\.\d{{4,8}}{_SEP}{_GROUP}",
+    rf"\d\.\d{{2,3}}{_NOT_DOT}{_GROUP}",
+    r"\d\.\d{2,3}\.\d{4,8}",
+)
+
+
+def _national_groups() -> str:
+    """Separated digit groups of a national number that the phone validator can accept.
+
+    A number with its trunk ``0`` may have three to five groups, or two with seven digits or
+    more between them. Without the ``0`` only North American (3-3-4) and ten-digit Indian
+    mobile (first digit 6-9) numbers are valid, so a first digit 1-9 drops two groups that
+    are not ten digits from 6-9, 4-2-2 dates and 3-2-4 SSN shapes. Dotted quads and triples
+    of short groups are IPv4 addresses and versions. Each dropped shape is one the validator
+    rejects, whose shorter prefixes and inner groups are no candidate either: dropping it
+    cannot make a later start in the same digits a new candidate."""
+    five = rf"\d{{1,4}}{_SEP}{_GROUP}(?:{_SEP}{_GROUP}){{3}}"
+    four = _DOTTED_SHORT_FREE_GROUPS[4]
+    two_with_trunk = [rf"\d{{{n - 1}}}{_SEP}\d{{{7 - n},8}}" for n in range(2, 6)]
+    two_indian_mobile = [rf"\d{{{n - 1}}}{_SEP}\d{{{10 - n}}}" for n in range(2, 6)]
+    # longest shapes first: Python ``re`` takes the first alternative that matches
+    trunk = (five, *four, *_DOTTED_SHORT_FREE_GROUPS[3], *two_with_trunk)
+    other = (five, *four, *_THREE_GROUPS_NOT_TRUNK)
+    return (
+        rf"\b(?:0(?:{'|'.join(trunk)})|[1-9](?:{'|'.join(other)})"
+        rf"|[6-9](?:{'|'.join(two_indian_mobile)}))"
+    )
+
+
 _PHONE_NATIONAL_SHAPE = (
     r"[$.,:/#]?(?:"
     + _phone_groups(r"\(")
     + "|"
-    + _phone_groups(r"\b")
+    + _national_groups()
     + r")\b(?:[.,:/]\d|-[0-9A-Za-z])?"
 )
 """Three to five digit groups, or two groups with seven digits or more between them. No
@@ -88,6 +153,23 @@ _NAME_AFTER_LEAD_WORDS = re.compile(
     r"|Attn|Patient|Customer|Contact|Name) )*(?P<value>.+)",
     re.DOTALL,
 )
+
+_IPV4_NOT_PRIVATE_START = (
+    r"(?:(?:\d|[02-9]\d|1[1-9]|[02-9]\d\d|1[013-68]\d|12[0-689]|17[013-9]|19[013-9])\.\d{1,3}"
+    r"|192\.(?:\d{1,2}|[02-9]\d\d|1[0-57-9]\d|16[0-79])"
+    r"|172\.(?:\d|0\d|1[0-5]|3[2-9]|[4-9]\d|\d{3}))"
+)
+"""First two octets of a dotted quad outside 10/8, 127/8, 172.16/12 and 192.168/16."""
+
+_IPV4_SHAPE = (
+    r"\b(?:\d{1,3}(?:\.\d{1,3}){3}(?:\.\d{1,10}){1,4}"
+    rf"|{_IPV4_NOT_PRIVATE_START}\.\d{{1,3}}\.\d{{1,3}})\b"
+)
+"""Four dotted groups of one to three digits (with up to four more: an OID or a version is a
+candidate whose validator says no). Four groups in 10/8, 127/8, 172.16/12 or 192.168/16 are
+private, loopback or malformed whatever their last octets: they are no candidate at all. Their
+inner groups are three or fewer, so dropping them leaves no shorter candidate behind."""
+
 
 EMAIL = Detector(
     id="pii.email",
@@ -278,7 +360,7 @@ US_PASSPORT = Detector(
 IPV4 = Detector(
     id="pii.ip_address.v4",
     data_class="pii.ip_address",
-    pattern=r"\b\d{1,3}(?:\.\d{1,3}){3}(?:\.\d{1,10}){0,4}\b",
+    pattern=_IPV4_SHAPE,
     confidence=0.8,
     description="Public (globally routed) IPv4 address.",
     validator=validate_ip_address,

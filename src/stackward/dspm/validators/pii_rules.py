@@ -17,6 +17,7 @@ import phonenumbers
 
 from stackward.dspm.detector import Validation, Validator, accept, reject
 from stackward.dspm.validators.checksums import iban_mod97_valid, luhn_valid, verhoeff_valid
+from stackward.dspm.validators.nanp import nanp_valid
 
 
 def _words(text: str) -> frozenset[str]:
@@ -154,21 +155,11 @@ def nanp_national_number(text: str, digits: str) -> str | None:
     return national if national[0] in _NANP_AREA_LEADS else None
 
 
-def _nanp_valid(national: str) -> bool:
-    number = phonenumbers.PhoneNumber(country_code=1, national_number=int(national))
-    # valid for US implies valid (US is the country code's main region, tried first); other
-    # NANP regions (CA, JM, PR, ...) need the full check
-    return bool(
-        phonenumbers.is_valid_number_for_region(number, "US")
-        or phonenumbers.is_valid_number(number)
-    )
-
-
 def _valid_in(text: str, digits: str, region: str | None) -> bool:
     if region is None or region in _NANP_REGIONS:
         national = nanp_national_number(text, digits)
         if national is not None:
-            return _nanp_valid(national)
+            return nanp_valid(national)
     return _phone_valid_in(text, region)
 
 
