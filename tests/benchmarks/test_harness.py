@@ -48,6 +48,18 @@ def test_measurement_reports_the_childs_own_peak_memory(tmp_path: Path) -> None:
     assert small_mb < 100
 
 
+def test_a_large_benchmark_process_does_not_inflate_the_childs_peak_memory(
+    tmp_path: Path,
+) -> None:
+    held = bytearray(300 * 1024 * 1024)
+    held[::4096] = b"x" * len(held[::4096])  # touched: resident in this process
+    small = run_measured([sys.executable, "-c", "pass"], timeout_s=60, out_dir=tmp_path, label="s")
+    failed = run_measured(["/nonexistent/tool"], timeout_s=60, out_dir=tmp_path, label="f")
+    del held
+    assert small.returncode == 0 and small.peak_rss_mb < 100
+    assert failed.returncode == 127 and "/nonexistent/tool" in failed.stderr_tail()
+
+
 def test_measurement_kills_a_run_that_exceeds_its_timeout(tmp_path: Path) -> None:
     run = run_measured(
         [sys.executable, "-c", "import time; time.sleep(60)"],

@@ -51,3 +51,11 @@ def test_rollup_counts_items_data_and_classes_per_group() -> None:
     }
     assert [g.source for g in groups][:3] == ["s3://b"] * 3  # sources keep their order
     assert groups[0].to_json()["bytes_read"] == 300
+
+
+def test_class_summary_follows_findings_appended_after_it_was_asked_for() -> None:
+    item = _item("s3://b", "raw/a.txt", ["pii.email"])
+    first = item.classes()
+    assert item.classes() is first  # computed once while nothing is added
+    item.occurrences.append(OccurrenceFinding("pii.phone", "p", None, 2, 0.8, "e" * 16, "9", ()))
+    assert {cls: s.count for cls, s in item.classes().items()} == {"pii.email": 1, "pii.phone": 1}

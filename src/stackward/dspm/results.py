@@ -56,6 +56,10 @@ class ItemResult:
     problems: list[str] = field(default_factory=list)
     fields: list[FieldFinding] = field(default_factory=list)
     occurrences: list[OccurrenceFinding] = field(default_factory=list)
+    _summary: tuple[int, int, dict[str, ClassSummary]] | None = field(
+        default=None, repr=False, compare=False
+    )
+    """``classes()`` as last computed, with the lengths of the lists it was computed from."""
 
     @classmethod
     def empty(cls, content: ItemContent) -> ItemResult:
@@ -71,6 +75,17 @@ class ItemResult:
         )
 
     def classes(self) -> dict[str, ClassSummary]:
+        """Per class: count, best confidence, fields. Findings are only ever appended, so
+        the summary is computed again only when a list has grown (reports, the roll-up and
+        the store each ask for it)."""
+        summary = self._summary
+        if summary is not None and summary[:2] == (len(self.fields), len(self.occurrences)):
+            return summary[2]
+        classes = self._count_classes()
+        self._summary = (len(self.fields), len(self.occurrences), classes)
+        return classes
+
+    def _count_classes(self) -> dict[str, ClassSummary]:
         counts: dict[str, int] = {}
         best: dict[str, float] = {}
         fields: dict[str, list[str]] = {}
