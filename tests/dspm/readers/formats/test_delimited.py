@@ -193,3 +193,76 @@ def test_row_batches_do_not_change_the_sample(
     assert found == expected
     assert expected.rows_read == (29 if cut else 30)  # no header sniffed; a cut last row is dropped
     assert expected.problems == ["rows.csv: 1 ragged rows (not 2 cells) (lines 8)"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id,value\n1,a\n2,b\n3,c\n",
+        "id,value\n\n1,a\n\n\n2,b\n",
+        'id,note\n1,"two\nlines"\n2,b\n3,c\n4,d\n',
+        'id,note\n1,a\n2,b\n3,"never closed\n4,d\n5,e\n',
+        'id,note\n1,a\n2,b"c\n3,d\n',
+        "\n\n\n\nid,value\n1,a\n",
+        "",
+    ],
+    ids=[
+        "plain",
+        "blank-lines",
+        "multiline-record",
+        "open-quote",
+        "bad-quote",
+        "blank-head",
+        "empty",
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4096], ids=["1", "2", "3", "4096"])
+def test_row_batches_match_record_by_record_parsing(
+    text: str, chunk: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delimited, "_CHUNK_ROWS", chunk)
+    pieces = text.splitlines(keepends=True)
+    fast = delimited._RowParser(pieces, None, delimited.csv.excel)
+    slow = delimited._RowParser(pieces, None, delimited.csv.excel)
+    assert [row for batch in fast.batches() for row in batch] == list(slow._records(0))
+    assert (fast.errors, fast.error_count) == (slow.errors, slow.error_count)
+    assert all(batch for batch in fast.batches())
+
+
+@pytest.mark.parametrize(
+    ("cells", "values"),
+    [
+        (["a", "b", "c"], ["a", "b", "c"]),
+        (["a", "", "c"], ["a", "c"]),
+        (["a", "  ", "\t"], ["a"]),
+        (["\xa0", "x", "\u3000"], ["x"]),
+        ([" a ", "b ", ""], [" a ", "b "]),
+    ],
+    ids=["full", "empty-cell", "ascii-blanks", "unicode-blanks", "outer-spaces-kept"],
+)
+def test_blank_cells_are_left_out_of_columns(cells: list[str], values: list[str]) -> None:
+    kept = [(line, [cell, "x"]) for line, cell in enumerate(cells, start=1)]
+    (column, lines), (other, _) = delimited._columns(kept, 2)
+    assert column == values
+    assert lines == [line for line, cell in kept if cell[0].strip()]
+    assert other == ["x"] * len(cells)
+
+
+def _plain_sniff(sample: str) -> tuple[object, bool]:
+    """What the plain csv.Sniffer makes of the sample, as sniff_dialect asks it."""
+    sniffer = delimited.csv.Sniffer()
+    try:
+        dialect = sniffer.sniff(sample, delimiters=",\t;|")
+        found: object = (
+            dialect.delimiter,
+            dialect.quotechar,
+            dialect.doublequote,
+            dialect.skipinitialspace,
+        )
+    except delimited.csv.Error:
+        found = "error"
+    try:
+        header = sniffer.has_header(sample)
+    except delimited.csv.Error:
+        header = True
+    return found, header

@@ -226,3 +226,39 @@ def test_values_kept_in_memory_stay_bounded(monkeypatch: pytest.MonkeyPatch) -> 
     assert max(len(values) for values in paths.values.values()) <= 2 * 5 + 51
     (sample,) = paths.to_fields(Location("mem", "x.json"), with_lines=False)
     assert sample.rows_read == 10_000 and len(sample.values) == 5 and paths.sampled
+
+
+SHAPED = [
+    {"a": "1", "b": {"c": "2"}},
+    {"b": {"c": "3"}, "a": "4"},
+    {"a": "5", "b": {"c": "6", "d": ["7", {"c": "8"}]}},
+    {"a": {"a": "9"}, "b": "10"},
+    {"first name": "11", "a": "12"},
+    {f"k{i}": f"v{i}" for i in range(80)},
+    {f"k{i}": f"w{i}" for i in range(79, -1, -1)},
+    {"a": " ", "b": {}},
+]
+
+
+@pytest.mark.parametrize("copies", [1, 3], ids=["once", "three-times"])
+def test_objects_of_any_key_order_feed_their_paths_in_document_order(copies: int) -> None:
+    data = "".join(json.dumps(record) + "\n" for record in SHAPED * copies).encode()
+    values = field_values(read_one(data, "shapes.jsonl"))
+    assert values["$.b.c"] == ["2", "3", "6"] * copies
+    assert values["$.b.d[].c"] == ["8"] * copies
+    assert values["$.a.a"] == ["9"] * copies
+    assert values['$["first name"]'] == ["11"] * copies
+    assert values["$.k0"] == ["v0", "w0"] * copies
+    assert list(values)[:4] == ["$.a", "$.b.c", "$.b.d[]", "$.b.d[].c"]
+    assert "$.b" in values and values["$.b"] == ["10"] * copies
+
+
+def test_non_text_keys_get_their_text_path() -> None:
+    paths = jsondoc.PathSamples(ReadLimits())
+    paths.add_document({1: "x", "y": {2: "z"}}, None)
+    paths.add_document({1: "w"}, None)
+    fields = paths.to_fields(Location("mem", "x.json"), with_lines=False)
+    assert [(sample.location.field, sample.values) for sample in fields] == [
+        ('$["1"]', ["x", "w"]),
+        ('$.y["2"]', ["z"]),
+    ]

@@ -126,3 +126,59 @@ def test_escaped_and_unescaped_cell_text_map_to_the_same_lines(ensure_ascii: boo
     }
     _, units = _mapped_units(notebook, 1, ensure_ascii)
     assert [unit.line_map for unit in units] == [[6, 7, 8], [14, 15]]
+
+
+def _reference_line_map(elements: list[str], found: list[int]) -> list[int] | None:
+    """The file line of each text line, worked out segment by segment."""
+    lines: list[int] = []
+    at_line_start = True
+    for element, line in zip(elements, found, strict=True):
+        segments = element.split("\n")
+        for number, segment in enumerate(segments):
+            if number:
+                at_line_start = True
+            if at_line_start and (segment or number < len(segments) - 1):
+                lines.append(line)
+                at_line_start = False
+    return lines or None
+
+
+@pytest.mark.parametrize(
+    "elements",
+    [
+        ["a\n", "b\n", "c"],
+        ["a", "b\n", "\n", "c"],
+        ["\n", "\n", "x\n", "\n"],
+        ["two\nlines\n", "more"],
+        ["", "x", ""],
+        ["no end"],
+        ["a\n\n", "b\nc", "d\n"],
+        [""],
+    ],
+    ids=["lines", "parts", "blank-lines", "multi-line", "empty", "single", "mixed", "nothing"],
+)
+def test_line_map_matches_segment_by_segment(elements: list[str]) -> None:
+    from stackward.dspm.readers.formats.notebook import LineLocator
+
+    raw = "{\n" + ",\n".join(json.dumps(element) for element in elements) + "\n}"
+    found = list(range(2, 2 + len(elements)))
+    assert LineLocator(raw).line_map(elements) == _reference_line_map(elements, found)
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("one\ntwo", "one\ntwo"),
+        (["one\n", "two"], "one\ntwo"),
+        ([], ""),
+        (["one\n", 2], None),
+        (["one", None], None),
+        ({"text": "x"}, None),
+        (None, None),
+    ],
+    ids=["string", "lines", "no-lines", "number-in-lines", "null-in-lines", "object", "null"],
+)
+def test_joined_takes_only_text(value: object, text: str | None) -> None:
+    from stackward.dspm.readers.formats.notebook import joined
+
+    assert joined(value) == text

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from itertools import compress, islice
+from itertools import chain, compress, islice
+from operator import itemgetter
 
 from stackward.artifacts.source import ByteSource
 from stackward.dspm.readers.formats import problem
@@ -31,6 +32,8 @@ _DELIMITERS = ",\t;|"
 _CHUNK_ROWS = 4096
 
 Row = tuple[int, list[str]]
+_line = itemgetter(0)
+_cells = itemgetter(1)
 
 
 def sniff_dialect(sample: str, kind: str) -> tuple[type[csv.Dialect] | csv.Dialect, bool]:
@@ -94,12 +97,54 @@ class _RowParser:
     def _line(self, index: int) -> int:
         return self._numbers[index] if self._numbers is not None else index + 1
 
-    def __iter__(self) -> Iterator[Row]:
-        pieces = self._pieces
-        base = 0  # the index of the reader's first line
-        start = 0  # the index of the next record's first line
-        replays = 0
+    def batches(self) -> Iterator[list[Row]]:
+        """The records in order, in lists of up to ``_CHUNK_ROWS``.
+
+        While every record is one line (checked per list from the reader's line count),
+        the C reader fills each list and the lines are numbered without a Python step per
+        record; at the first record over several lines or the first error, the rest is
+        parsed record by record from the start of that list.
+        """
+        pieces, numbers = self._pieces, self._numbers
         reader = csv.reader(pieces, self._dialect, strict=True, doublequote=True)
+        start = 0  # the index of the next record's first line
+        while True:
+            try:
+                rows = list(islice(reader, _CHUNK_ROWS))
+            except csv.Error:
+                break
+            if not rows:
+                return
+            end = reader.line_num
+            if end - start != len(rows):
+                break
+            lines = numbers[start:end] if numbers is not None else range(start + 1, end + 1)
+            start = end
+            if [] in rows:  # blank lines
+                kept = [(line, row) for line, row in zip(lines, rows, strict=True) if row]
+                if kept:
+                    yield kept
+            else:
+                yield list(zip(lines, rows, strict=True))
+        slow = self._records(start)
+        while chunk := list(islice(slow, _CHUNK_ROWS)):
+            yield chunk
+
+    def __iter__(self) -> Iterator[Row]:
+        for batch in self.batches():
+            yield from batch
+
+    def _records(self, start: int) -> Iterator[Row]:
+        """Records one by one from line index ``start`` (the first line of a record)."""
+        pieces = self._pieces
+        base = start  # the index of the reader's first line
+        replays = 0
+        reader = csv.reader(
+            islice(pieces, start, None) if start else pieces,
+            self._dialect,
+            strict=True,
+            doublequote=True,
+        )
         numbers = self._numbers
         while True:
             try:
@@ -131,12 +176,17 @@ class _RowParser:
 
 def _columns(kept: list[Row], width: int) -> list[tuple[list[str], list[int]]]:
     """The non-blank values of each of ``width`` columns of the kept rows, with their lines."""
-    value_lines = [line for line, _ in kept]
-    rows = [cells for _, cells in kept]
-    if any(len(cells) != width for cells in rows):
+    if not kept:
+        return [([], []) for _ in range(width)]
+    value_lines = list(map(_line, kept))
+    rows = list(map(_cells, kept))
+    if set(map(len, rows)) != {width}:
         rows = [(cells + [""] * (width - len(cells)))[:width] for cells in rows]
     columns: list[tuple[list[str], list[int]]] = []
-    for column in zip(*rows, strict=True) if rows else [()] * width:
+    for column in zip(*rows, strict=True):
+        if "" not in column and not any(map(str.isspace, column)):  # no blank cell
+            columns.append((list(column), value_lines[:]))
+            continue
         stripped = list(map(str.strip, column))  # blank cells strip to "", which is false
         columns.append((list(compress(column, stripped)), list(compress(value_lines, stripped))))
     return columns
@@ -155,18 +205,20 @@ def read_delimited(
     lines = LineReader(source, limit, encoding, MAX_LINE_CHARS)
     pieces, numbers = read_lines(lines)
     parser = _RowParser(pieces, numbers, dialect)
-    rows = iter(parser)
-    header = next(rows, None) if has_header else None
+    batches = parser.batches()
+    first = next(batches, [])
+    header = first[0] if has_header and first else None
     sample: Reservoir[Row] = Reservoir(capacity(limits.sample_rows, limits.full_scan), limits.seed)
     width = len(header[1]) if header else 0
     ragged: list[int] = []
     ragged_count = 0
     truncated = limit < source.size
     last: Row | None = None  # held back: the last row of a cut head is probably cut too
-    while chunk := list(islice(rows, _CHUNK_ROWS)):
+    for chunk in chain([first[1:] if header else first], batches):
+        if not chunk:
+            continue
         width = width or len(chunk[0][1])
-        lengths = [len(cells) for _, cells in chunk]
-        if lengths.count(width) != len(chunk):
+        if set(map(len, map(_cells, chunk))) != {width}:
             for line, cells in chunk:
                 if len(cells) != width:
                     ragged_count += 1

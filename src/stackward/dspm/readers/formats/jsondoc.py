@@ -113,6 +113,17 @@ class PathSamples:
         if self._unchecked > _CHECK_EVERY:
             self._bound()
 
+    def add_records(self, records: list[tuple[Any, int]]) -> None:
+        """``add_document`` of each ``(document, line)`` of a JSON Lines item, in order."""
+        walk, walk_dict = self._walk, self._walk_dict
+        for document, line in records:
+            if type(document) is dict:
+                walk_dict(document, "$", 0, line)
+            else:
+                walk(document, "$", "$", 0, line)
+            if self._unchecked > _CHECK_EVERY:
+                self._bound()
+
     def _bound(self) -> None:
         """Moves the values of paths with far more values than the sample needs into a
         reservoir (fed the same values in the same order, so the sample is the same), so
@@ -132,65 +143,76 @@ class PathSamples:
     def _walk(self, value: object, path: str, name: str, depth: int, line: int | None) -> None:
         """Adds the scalars under ``value`` (at ``path``, ``depth`` levels down)."""
         if isinstance(value, dict):
-            if depth >= MAX_DEPTH:
-                self.too_deep = True
-                return
-            children = self._children.get(path)
-            if children is None:
-                if len(self._children) >= _MAX_REMEMBERED_PARENTS:
-                    self._children.clear()
-                children = self._children[path] = {}
-            adders = self._adders
-            self._unchecked += len(value)
-            for key, child in value.items():
-                if type(key) is not str:
-                    key = str(key)
-                child_at = children.get(key)
-                if child_at is None:
-                    child_at = child_path(path, key)
-                    if len(children) < _MAX_REMEMBERED_PARENTS:
-                        children[key] = child_at
-                if type(child) is str:  # the common case, without a call per value
-                    if child.strip():
-                        add = adders.get(child_at)
-                        if add is not None:
-                            add((child, line))
-                        else:
-                            self._add(child_at, key, child, line)
-                else:
-                    self._walk(child, child_at, key, depth + 1, line)
+            self._walk_dict(value, path, depth, line)
         elif isinstance(value, list):
-            if depth >= MAX_DEPTH:
-                self.too_deep = True
-                return
-            element_at = f"{path}[]"
-            for start in range(0, len(value), _CHECK_EVERY):  # one part unless it is huge
-                part = (
-                    value[start : start + _CHECK_EVERY]
-                    if start or len(value) > _CHECK_EVERY
-                    else value
-                )
-                for child in part:
-                    self._child(child, element_at, name, depth + 1, line)
-                self._unchecked += len(part)
-                if self._unchecked > _CHECK_EVERY:
-                    self._bound()
+            self._walk_list(value, path, name, depth, line)
         else:
             text = scalar_text(value)
             if text is not None:
                 self._add(path, name, text, line)
 
-    def _child(self, value: object, path: str, name: str, depth: int, line: int | None) -> None:
-        """One element of a list: a string is added here, anything else walked."""
-        if type(value) is str:  # the common case first, without a call
-            if value.strip():
-                add = self._adders.get(path)
-                if add is not None:
-                    add((value, line))
+    def _walk_dict(self, value: dict[Any, Any], path: str, depth: int, line: int | None) -> None:
+        """The keys of one object. Strings (the common case) are added here, without a call
+        per value."""
+        if depth >= MAX_DEPTH:
+            self.too_deep = True
+            return
+        children = self._children.get(path)
+        if children is None:
+            if len(self._children) >= _MAX_REMEMBERED_PARENTS:
+                self._children.clear()
+            children = self._children[path] = {}
+        adders = self._adders
+        self._unchecked += len(value)
+        for key, child in value.items():
+            if type(key) is not str:
+                key = str(key)
+            child_at = children.get(key)
+            if child_at is None:
+                child_at = child_path(path, key)
+                if len(children) < _MAX_REMEMBERED_PARENTS:
+                    children[key] = child_at
+            if type(child) is str:
+                if child.strip():
+                    add = adders.get(child_at)
+                    if add is not None:
+                        add((child, line))
+                    else:
+                        self._add(child_at, key, child, line)
+            elif type(child) is dict:
+                self._walk_dict(child, child_at, depth + 1, line)
+            else:
+                self._walk(child, child_at, key, depth + 1, line)
+
+    def _walk_list(
+        self, value: list[Any], path: str, name: str, depth: int, line: int | None
+    ) -> None:
+        if depth >= MAX_DEPTH:
+            self.too_deep = True
+            return
+        element_at = f"{path}[]"
+        adders = self._adders
+        depth += 1
+        for start in range(0, len(value), _CHECK_EVERY):  # one part unless it is huge
+            part = (
+                value[start : start + _CHECK_EVERY] if start or len(value) > _CHECK_EVERY else value
+            )
+            for child in part:
+                if type(child) is str:  # the common case first, without a call
+                    if child.strip():
+                        add = adders.get(element_at)
+                        if add is not None:
+                            add((child, line))
+                        else:
+                            self._add(element_at, name, child, line)
+                elif type(child) is dict:
+                    self._walk_dict(child, element_at, depth, line)
                 else:
-                    self._add(path, name, value, line)
-        else:
-            self._walk(value, path, name, depth, line)
+                    self._walk(child, element_at, name, depth, line)
+            self._unchecked += len(part)
+            if self._unchecked > _CHECK_EVERY:
+                self._bound()
+                adders = self._adders
 
     def _add(self, path: str, name: str, text: str, line: int | None) -> None:
         add = self._adders.get(path)
@@ -305,11 +327,18 @@ def read_jsonl(
     invalid: list[int] = []
     invalid_count = 0
     truncated = limit < source.size
+    scan = _SCAN
     for number, text in lines:
-        if not text.strip():
+        if not text or text.isspace():  # as ``not text.strip()``, without copying the line
             continue
         try:
-            document = parse_line(text)
+            try:  # ``parse_line`` inlined for a line that starts with its value
+                document, end = scan(text, 0)
+            except StopIteration:  # leading blanks, or no value at all
+                document = parse_line(text)
+            else:
+                if end != len(text) and text[end:].strip(_JSON_SPACE):
+                    document = parse_line(text)  # raises: extra data after the value
         except (ValueError, RecursionError):
             if truncated and not text.endswith("\n"):
                 break  # the last line of a cut head
@@ -319,8 +348,7 @@ def read_jsonl(
             continue
         records.add((document, number))
     content = ItemContent(location, "jsonl", bytes_total=source.size, bytes_read=limit)
-    for document, number in records.items():  # walk only the sampled records
-        paths.add_document(document, number)
+    paths.add_records(records.items())  # walk only the sampled records
     content.fields = paths.to_fields(location, with_lines=True)
     content.rows_read = records.seen
     content.rows_total = None if truncated else records.seen

@@ -31,8 +31,11 @@ def joined(value: object) -> str | None:
     """Notebook text fields are a string or a list of lines."""
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(part, str) for part in value):
-        return "".join(value)
+    if isinstance(value, list):
+        try:
+            return "".join(value)  # refuses any part that is not a string
+        except TypeError:
+            return None
     return None
 
 
@@ -97,6 +100,17 @@ class LineLocator:
             found = self._find(element)
             if found is None:
                 return None
+            breaks = element.count("\n")
+            if breaks == 0:  # part of a line, or nothing
+                if element and at_line_start:
+                    lines.append(found)
+                    at_line_start = False
+                continue
+            if breaks == 1 and element[-1] == "\n":  # one whole line, as nbformat writes
+                if at_line_start:
+                    lines.append(found)
+                at_line_start = True
+                continue
             segments = element.split("\n")
             for number, segment in enumerate(segments):
                 if number:
