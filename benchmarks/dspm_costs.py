@@ -49,11 +49,12 @@ def start_up_seconds(runs: int = 3) -> float:
     """The fastest of ``runs`` wall times of a classify over an empty directory."""
     binary = REPO_ROOT / ".venv" / "bin" / "stackward"
     best = float("inf")
-    with tempfile.TemporaryDirectory() as empty:
+    with tempfile.TemporaryDirectory() as empty, tempfile.TemporaryDirectory() as out:
+        report = str(Path(out) / "report.json")
         for _ in range(runs):
             began = time.perf_counter()
             subprocess.run(
-                [str(binary), "classify", empty, "--no-store", "--format", "json", "-o", "-"],
+                [str(binary), "classify", empty, "--no-store", "--format", "json", "-o", report],
                 check=True,
                 capture_output=True,
             )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks import dspm_costs
 
 
@@ -25,3 +27,11 @@ def test_breakdown_reads_and_classifies_each_directory(tmp_path: Path) -> None:
 def test_evidence_cost_covers_every_value() -> None:
     assert dspm_costs.evidence_seconds(["ann.lee@example.org"] * 10) >= 0
     assert "ann".translate(dspm_costs.SHAPE) == "xxx"
+
+
+def test_start_up_is_timed_without_leaving_a_report_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert dspm_costs.start_up_seconds(runs=1) > 0
+    assert list(tmp_path.iterdir()) == []
