@@ -2,18 +2,22 @@
 
 Each source becomes a ``data.store`` asset with the classes found under it rolled up; each
 item holding sensitive data (a file, an object, a table) becomes a ``data.dataset`` asset
-with its classes, fields, sampling and the data policies it breaks. Values never reach the
-inventory: only classes, counts, confidences, field names and line numbers.
+with its classes, fields, sampling and the data policies it breaks. For a PostgreSQL source
+the roles that can read each such table are added too (:mod:`.access`). Values never reach
+the inventory: only classes, counts, confidences, field names and line numbers.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import asdict
+from typing import Any
 
 from stackward.collectors.base import CollectContext, CollectResult
+from stackward.collectors.data.access import table_access
 from stackward.config.schema import DataSettings, DataSource
-from stackward.dspm.classify import Settings, classify_targets
+from stackward.dspm.classify import Settings, classify_targets, is_database
 from stackward.dspm.evidence import KEY_BYTES
 from stackward.dspm.policy import violations
 from stackward.dspm.records import ReadLimits
@@ -54,6 +58,7 @@ class DataCollector:
             result.skipped.append(Skipped(label, error, NAME))
         store_id = f"data:{label}"
         rolled: dict[str, int] = {}
+        sensitive: list[ItemResult] = []
         for item in run.items:
             for problem in item.problems:
                 result.skipped.append(Skipped(f"{label} :: {item.location.item}", problem, NAME))
@@ -62,7 +67,14 @@ class DataCollector:
                 continue
             for cls, summary in classes.items():
                 rolled[cls] = rolled.get(cls, 0) + summary.count
-            asset = _item_asset(item, store_id, settings)
+            sensitive.append(item)
+        access = (
+            table_access(target, label, store_id, sensitive, result)
+            if sensitive and is_database(target)
+            else {}
+        )
+        for item in sensitive:
+            asset = _item_asset(item, store_id, settings, access.get(item.location.item, {}))
             result.assets.append(asset)
             result.relations.append(Relation(store_id, asset.id, RelationKind.CONTAINS))
         result.assets.append(
@@ -127,7 +139,9 @@ def _key(ctx: CollectContext) -> bytes:
         return os.urandom(KEY_BYTES)
 
 
-def _item_asset(item: ItemResult, store_id: str, settings: DataSettings) -> Asset:
+def _item_asset(
+    item: ItemResult, store_id: str, settings: DataSettings, extra: Mapping[str, Any]
+) -> Asset:
     classes = item.classes()
     broken = violations(item, settings.policies)
     return Asset(
@@ -148,6 +162,7 @@ def _item_asset(item: ItemResult, store_id: str, settings: DataSettings) -> Asse
             "rows_read": item.rows_read,
             "rows_total": item.rows_total,
             "policy_violations": [asdict(v) for v in broken],
+            **extra,
         },
         sensitive=True,
     )

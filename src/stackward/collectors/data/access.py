@@ -1,0 +1,184 @@
+"""Who can read each sensitive PostgreSQL table: role assets and ``CAN_ACCESS`` edges.
+
+The catalog is read once per source in a read-only session and effective access is computed
+from it (:mod:`stackward.dspm.access`). Only principals an attacker can act as are kept:
+``PUBLIC`` (every role, so every login) and roles that can log in. Each such role becomes an
+identity asset and each of its accesses to a table holding sensitive data an edge to that
+table's dataset. What cannot be read becomes a skipped entry naming the source; the
+classification results stand either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from stackward.collectors.base import CollectResult
+from stackward.dspm.access import Access, Catalog, effective_access, read_catalog
+from stackward.dspm.access.model import PUBLIC
+from stackward.dspm.results import ItemResult
+from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
+
+COLLECTOR = "data"
+SELECT = "SELECT"
+
+
+@dataclass(slots=True)
+class _Grip:
+    """One principal's access to one table, merged over its grants (shortest chain first)."""
+
+    principal: str
+    privileges: set[str] = field(default_factory=set)
+    columns: set[str] | None = field(default_factory=set)
+    """``None``: the whole table."""
+    select_columns: set[str] | None = field(default_factory=set)
+    via: tuple[str, ...] = ()
+    reason: str = ""
+    bypasses_rls: bool = False
+
+    def add(self, access: Access) -> None:
+        if not self.via:
+            self.via, self.reason = access.via, access.reason
+        self.privileges |= access.privileges
+        self.bypasses_rls = self.bypasses_rls or access.bypasses_rls
+        self.columns = _widen(self.columns, access.columns)
+        if SELECT in access.privileges:
+            self.select_columns = _widen(self.select_columns, access.columns)
+
+    def can_select(self, sensitive_fields: set[str]) -> bool:
+        """SELECT on the whole table, or on a column that holds sensitive data."""
+        if self.select_columns is None:
+            return True
+        return bool(self.select_columns & sensitive_fields) or (
+            bool(self.select_columns) and not sensitive_fields
+        )
+
+
+def _widen(held: set[str] | None, more: tuple[str, ...] | None) -> set[str] | None:
+    if held is None or more is None:
+        return None
+    return held | set(more)
+
+
+def table_access(
+    dsn: str,
+    label: str,
+    store_id: str,
+    items: Sequence[ItemResult],
+    result: CollectResult,
+) -> dict[str, dict[str, Any]]:
+    """Dataset properties (``readers``, ``public_access``) by item, and the access graph.
+
+    Adds role assets and ``CAN_ACCESS`` relations to ``result``; a catalog that cannot be read
+    adds a skipped entry instead.
+    """
+    catalog = _catalog(dsn, label, result)
+    if catalog is None:
+        return {}
+    return access_graph(catalog, label, store_id, items, result)
+
+
+def _catalog(dsn: str, label: str, result: CollectResult) -> Catalog | None:
+    from stackward.dspm.readers.postgres import DataSourceError, connect_read_only
+
+    try:
+        with connect_read_only(dsn) as conn:
+            catalog = read_catalog(conn)
+    except DataSourceError as exc:
+        result.skipped.append(Skipped(label, f"access not read: {exc}", COLLECTOR))
+        return None
+    except Exception as exc:  # a driver error must not lose the classification results
+        reason = type(exc).__name__
+        result.skipped.append(Skipped(label, f"access not read: {reason}", COLLECTOR))
+        return None
+    for problem in catalog.problems:
+        result.skipped.append(Skipped(label, f"access: {problem}", COLLECTOR))
+    return catalog
+
+
+def access_graph(
+    catalog: Catalog,
+    label: str,
+    store_id: str,
+    items: Sequence[ItemResult],
+    result: CollectResult,
+) -> dict[str, dict[str, Any]]:
+    """:func:`table_access` on a catalog already read (pure apart from ``result``)."""
+    wanted = {item.location.item: item for item in items}
+    roles = {role.name: role for role in catalog.roles}
+    logins = {name for name, role in roles.items() if role.can_login} | {PUBLIC}
+    grips = _grips(effective_access(catalog), wanted, logins)
+    added: set[str] = set()
+    properties: dict[str, dict[str, Any]] = {}
+    for item_name, by_principal in sorted(grips.items()):
+        dataset_id = f"{store_id}::{item_name}"
+        fields = _sensitive_fields(wanted[item_name])
+        readers = sorted(p for p, g in by_principal.items() if g.can_select(fields))
+        properties[item_name] = {"readers": readers, "public_access": PUBLIC in readers}
+        for principal, grip in sorted(by_principal.items()):
+            role_id = f"pgrole:{label}/{principal}"
+            if role_id not in added:
+                added.add(role_id)
+                role = roles.get(principal)
+                result.assets.append(
+                    _role_asset(
+                        role_id,
+                        principal,
+                        label,
+                        role.superuser if role else False,
+                        role.can_login if role else False,
+                        role.bypass_rls if role else False,
+                    )
+                )
+            result.relations.append(
+                Relation(role_id, dataset_id, RelationKind.CAN_ACCESS, _edge(grip))
+            )
+    for item_name in wanted:
+        properties.setdefault(item_name, {"readers": [], "public_access": False})
+    return properties
+
+
+def _grips(
+    accesses: Iterable[Access], wanted: Mapping[str, ItemResult], logins: set[str]
+) -> dict[str, dict[str, _Grip]]:
+    grips: dict[str, dict[str, _Grip]] = {}
+    for access in accesses:
+        item_name = f"{access.schema}.{access.table}"
+        if item_name not in wanted or access.principal not in logins or not access.privileges:
+            continue
+        by_principal = grips.setdefault(item_name, {})
+        by_principal.setdefault(access.principal, _Grip(access.principal)).add(access)
+    return grips
+
+
+def _sensitive_fields(item: ItemResult) -> set[str]:
+    return {name for summary in item.classes().values() for name in summary.fields}
+
+
+def _edge(grip: _Grip) -> dict[str, Any]:
+    return {
+        "privileges": sorted(grip.privileges),
+        "columns": None if grip.columns is None else sorted(grip.columns),
+        "via": list(grip.via),
+        "reason": grip.reason,
+        "bypasses_rls": grip.bypasses_rls,
+    }
+
+
+def _role_asset(
+    role_id: str, name: str, label: str, superuser: bool, can_login: bool, bypass_rls: bool
+) -> Asset:
+    return Asset(
+        id=role_id,
+        kind=AssetKind.IAM_ROLE,
+        layer=Layer.IDENTITY,
+        name=name,
+        source=label,
+        properties={
+            "platform": "postgresql",
+            "superuser": superuser,
+            "can_login": can_login,
+            "bypass_rls": bypass_rls,
+        },
+    )
