@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from stackward.dspm import context
 from stackward.dspm.context import adjusted, window
@@ -93,13 +93,12 @@ def classify_text(
     is added to every candidate's context window: in structured data the name is context.
 
     Runs once per candidate of the whole corpus, so the common cases (no extract pattern,
-    a remembered verdict, no context word nearby) are handled inline, and a ``Hit`` is made
+    no context word nearby) are handled inline, and a ``Hit`` is made
     only for what survives the overlap step."""
     plans = _plans(engine.detectors)
     prefix = f"{field_context.lower()} " if field_context else ""
     found: list[_Found] = []
     keep = found.append
-    verdicts_of = _VERDICTS.get
     for index, start, end in engine.candidates(text):
         plan = plans[index]
         value = text[start:end]
@@ -124,10 +123,7 @@ def classify_text(
         validator = plan.validator
         reason = None
         if validator is not None:
-            known = verdicts_of(validator)
-            verdict = known.get(value) if known is not None else None
-            if verdict is None:
-                verdict = _validate(validator, value)
+            verdict = _validate(validator, value)
             if not verdict.valid:
                 continue
             reason = verdict.reason
@@ -156,28 +152,9 @@ def classify_text(
     return [_hit(f) for f in _resolve_overlaps(_with_partners(found))]
 
 
-_HIT_FIELDS = ("detector", "data_class", "start", "end", "value", "confidence", "explanation")
-_HIT_SETTERS = [getattr(Hit, name).__set__ for name in _HIT_FIELDS]
-_FAST_HIT = tuple(f.name for f in fields(Hit)) == _HIT_FIELDS and hasattr(Hit, "__slots__")
-
-
 def _hit(found: _Found) -> Hit:
-    """``Hit(...)`` at a quarter of the cost: the frozen dataclass's ``__init__`` goes
-    through ``object.__setattr__`` per field; its slots are set directly instead (same
-    object, equal and hashed alike). Falls back to the constructor if ``Hit`` changes."""
     start, end, value, confidence, steps, plan = found
-    if not _FAST_HIT:
-        return Hit(plan.id, plan.data_class, start, end, value, confidence, steps)
-    hit: Hit = object.__new__(Hit)
-    detector, data_class, at, until, text, score, explanation = _HIT_SETTERS
-    detector(hit, plan.id)
-    data_class(hit, plan.data_class)
-    at(hit, start)
-    until(hit, end)
-    text(hit, value)
-    score(hit, confidence)
-    explanation(hit, steps)
-    return hit
+    return Hit(plan.id, plan.data_class, start, end, value, confidence, steps)
 
 
 CACHED_VALUES_PER_VALIDATOR = 16_384

@@ -290,6 +290,12 @@ def test_output_is_deterministic() -> None:
     )
 
 
+def test_access_of_chosen_principals_is_their_part_of_the_whole() -> None:
+    everyone = effective_access(CATALOG)
+    chosen = {everyone[0].principal, "PUBLIC"}
+    assert effective_access(CATALOG, chosen) == [a for a in everyone if a.principal in chosen]
+
+
 @pytest.mark.parametrize(
     ("data_role", "privilege", "table", "via"),
     [

@@ -16,7 +16,7 @@ from typing import Any
 
 from stackward.collectors.base import CollectResult
 from stackward.dspm.access import Access, Catalog, effective_access, read_catalog
-from stackward.dspm.access.model import PUBLIC
+from stackward.dspm.access.model import PUBLIC, Role
 from stackward.dspm.results import ItemResult
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
 
@@ -108,11 +108,11 @@ def access_graph(
     wanted = {item.location.item: item for item in items}
     roles = {role.name: role for role in catalog.roles}
     logins = {name for name, role in roles.items() if role.can_login} | {PUBLIC}
-    grips = _grips(effective_access(catalog), wanted, logins)
+    grips = _grips(effective_access(catalog, logins), wanted, logins)
     added: set[str] = set()
     properties: dict[str, dict[str, Any]] = {}
     for item_name, by_principal in sorted(grips.items()):
-        dataset_id = f"{store_id}::{item_name}"
+        dataset = dataset_id(store_id, item_name)
         fields = _sensitive_fields(wanted[item_name])
         readers = sorted(p for p, g in by_principal.items() if g.can_select(fields))
         properties[item_name] = {"readers": readers, "public_access": PUBLIC in readers}
@@ -120,19 +120,9 @@ def access_graph(
             role_id = f"pgrole:{label}/{principal}"
             if role_id not in added:
                 added.add(role_id)
-                role = roles.get(principal)
-                result.assets.append(
-                    _role_asset(
-                        role_id,
-                        principal,
-                        label,
-                        role.superuser if role else False,
-                        role.can_login if role else False,
-                        role.bypass_rls if role else False,
-                    )
-                )
+                result.assets.append(_role_asset(role_id, principal, label, roles.get(principal)))
             result.relations.append(
-                Relation(role_id, dataset_id, RelationKind.CAN_ACCESS, _edge(grip))
+                Relation(role_id, dataset, RelationKind.CAN_ACCESS, _edge(grip))
             )
     for item_name in wanted:
         properties.setdefault(item_name, {"readers": [], "public_access": False})
@@ -166,9 +156,13 @@ def _edge(grip: _Grip) -> dict[str, Any]:
     }
 
 
-def _role_asset(
-    role_id: str, name: str, label: str, superuser: bool, can_login: bool, bypass_rls: bool
-) -> Asset:
+def dataset_id(store_id: str, item: str) -> str:
+    """The id of the dataset asset of ``item`` (a table: ``schema.table``) in a store."""
+    return f"{store_id}::{item}"
+
+
+def _role_asset(role_id: str, name: str, label: str, role: Role | None) -> Asset:
+    """``role`` is None for PUBLIC, which is no role of the catalog."""
     return Asset(
         id=role_id,
         kind=AssetKind.IAM_ROLE,
@@ -177,8 +171,8 @@ def _role_asset(
         source=label,
         properties={
             "platform": "postgresql",
-            "superuser": superuser,
-            "can_login": can_login,
-            "bypass_rls": bypass_rls,
+            "superuser": role is not None and role.superuser,
+            "can_login": role is not None and role.can_login,
+            "bypass_rls": role is not None and role.bypass_rls,
         },
     )

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from stackward.collectors.base import CollectContext, CollectResult
-from stackward.collectors.data.access import table_access
+from stackward.collectors.data.access import dataset_id, table_access
 from stackward.config.schema import DataSettings, DataSource
 from stackward.dspm.classify import Settings, classify_targets, is_database
 from stackward.dspm.evidence import KEY_BYTES
@@ -145,7 +145,7 @@ def _item_asset(
     classes = item.classes()
     broken = violations(item, settings.policies)
     return Asset(
-        id=f"{store_id}::{item.location.item}",
+        id=dataset_id(store_id, item.location.item),
         kind=AssetKind.DATASET,
         layer=Layer.DATA_FOUNDATION,
         name=item.location.item.rsplit("/", 1)[-1],

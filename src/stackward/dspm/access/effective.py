@@ -51,13 +51,15 @@ class Access:
     """Superuser, BYPASSRLS, or (a role inheriting) the owner of a table without FORCE."""
 
 
-def effective_access(catalog: Catalog) -> list[Access]:
-    """Every role's (and PUBLIC's) effective access to every table in ``catalog``, sorted."""
+def effective_access(catalog: Catalog, principals: Iterable[str] | None = None) -> list[Access]:
+    """Effective access to every table in ``catalog``, sorted: of every role and PUBLIC, or
+    of ``principals`` only (roles and PUBLIC are computed independently of each other)."""
     roles = {role.name: role for role in catalog.roles}
     index = _Index.of(catalog)
     parents = _inheriting_parents(catalog)
     result: list[Access] = []
-    for principal in [*sorted(roles), PUBLIC]:
+    wanted = [*sorted(roles), PUBLIC] if principals is None else sorted(set(principals))
+    for principal in wanted:
         chains = _chains(principal, parents)
         role = roles.get(principal)
         for table in catalog.tables:

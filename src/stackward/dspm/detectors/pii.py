@@ -35,14 +35,14 @@ _GLUE_AFTER = r"(?:[-$.,:/#_+][0-9A-Za-z])?"
 candidate so that :func:`whole_token` can reject fragments of longer tokens."""
 
 
-def _phone_groups(lead: str) -> str:
-    """Digit groups after an opening ``(`` of a national number: three to five groups, or
+def _parenthesised_groups() -> str:
+    """Digit groups of a national number that opens with ``(``: three to five groups, or
     two with seven digits or more between them."""
     close = r"\) ?"
     # the first digit is common to every shape: a non-digit fails before the alternation
     shapes = [rf"\d{{1,4}}{close}\d{{2,8}}(?:[ .-]\d{{2,8}}){{1,3}}"]
     shapes += [rf"\d{{{n - 1}}}{close}\d{{{7 - n},8}}" for n in range(2, 6)]
-    return lead + r"\d(?:" + "|".join(shapes) + ")"
+    return r"\(\d(?:" + "|".join(shapes) + ")"
 
 
 _SEP = "[ .-]"
@@ -112,7 +112,7 @@ def _national_groups() -> str:
 
 _PHONE_NATIONAL_SHAPE = (
     r"[$.,:/#]?(?:"
-    + _phone_groups(r"\(")
+    + _parenthesised_groups()
     + "|"
     + _national_groups()
     + r")\b(?:[.,:/]\d|-[0-9A-Za-z])?"

@@ -129,22 +129,6 @@ _PHONE_CACHE_SIZE = 8192
 _NO_NATIONAL_NUMBER = reject(f"not a valid number in {', '.join(PHONE_REGIONS)}")
 
 
-_ACCEPTED: dict[tuple[str | None, int], Validation] = {}
-"""Accepted-phone verdicts by region (None: international) and digit count; at most
-7 x 9 entries. Validations are immutable, and building one is a tenth of a phone check."""
-
-
-def _accepted(region: str | None, digits: int) -> Validation:
-    verdict = _ACCEPTED.get((region, digits))
-    if verdict is None:
-        if region is None:
-            verdict = accept(f"valid international number, {digits} digits")
-        else:
-            verdict = accept(f"valid {region} national number, {digits} digits")
-        _ACCEPTED[region, digits] = verdict
-    return verdict
-
-
 def _phone_valid_in(text: str, region: str | None) -> bool:
     try:
         number = phonenumbers.parse(text, region)
@@ -211,7 +195,7 @@ def validate_phone(value: str) -> Validation:
         return reject("too few distinct digits: a placeholder")
     if text[0] == "+":
         if _valid_in(text, digits, None):
-            return _accepted(None, len(digits))
+            return accept(f"valid international number, {len(digits)} digits")
         return reject("not a valid international number")
     nanp_shaped = tuple(map(len, runs)) in _NANP_GROUPINGS
     trunk_prefixed = digits[0] == "0"
@@ -228,7 +212,7 @@ def validate_phone(value: str) -> Validation:
         elif not trunk_prefixed and not (region == "IN" and indian_mobile):
             continue
         if _valid_in(text, digits, region):
-            return _accepted(region, len(digits))
+            return accept(f"valid {region} national number, {len(digits)} digits")
     return _NO_NATIONAL_NUMBER
 
 

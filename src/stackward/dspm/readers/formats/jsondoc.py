@@ -113,17 +113,6 @@ class PathSamples:
         if self._unchecked > _CHECK_EVERY:
             self._bound()
 
-    def add_records(self, records: list[tuple[Any, int]]) -> None:
-        """``add_document`` of each ``(document, line)`` of a JSON Lines item, in order."""
-        walk, walk_dict = self._walk, self._walk_dict
-        for document, line in records:
-            if type(document) is dict:
-                walk_dict(document, "$", 0, line)
-            else:
-                walk(document, "$", "$", 0, line)
-            if self._unchecked > _CHECK_EVERY:
-                self._bound()
-
     def _bound(self) -> None:
         """Moves the values of paths with far more values than the sample needs into a
         reservoir (fed the same values in the same order, so the sample is the same), so
@@ -327,18 +316,11 @@ def read_jsonl(
     invalid: list[int] = []
     invalid_count = 0
     truncated = limit < source.size
-    scan = _SCAN
     for number, text in lines:
         if not text or text.isspace():  # as ``not text.strip()``, without copying the line
             continue
         try:
-            try:  # ``parse_line`` inlined for a line that starts with its value
-                document, end = scan(text, 0)
-            except StopIteration:  # leading blanks, or no value at all
-                document = parse_line(text)
-            else:
-                if end != len(text) and text[end:].strip(_JSON_SPACE):
-                    document = parse_line(text)  # raises: extra data after the value
+            document = parse_line(text)
         except (ValueError, RecursionError):
             if truncated and not text.endswith("\n"):
                 break  # the last line of a cut head
@@ -348,7 +330,8 @@ def read_jsonl(
             continue
         records.add((document, number))
     content = ItemContent(location, "jsonl", bytes_total=source.size, bytes_read=limit)
-    paths.add_records(records.items())  # walk only the sampled records
+    for document, number in records.items():  # walk only the sampled records
+        paths.add_document(document, number)
     content.fields = paths.to_fields(location, with_lines=True)
     content.rows_read = records.seen
     content.rows_total = None if truncated else records.seen
