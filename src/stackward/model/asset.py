@@ -87,6 +87,8 @@ class AssetKind(StrEnum):
     LOG_CONFIG = "log.config"
     # data engineering
     PIPELINE = "pipeline.orchestrator"
+    DATA_JOB = "data.job"
+    """A job that reads and writes datasets (an ETL task, a dbt model, a Spark job)."""
     # supportive
     SOURCE_FILE = "file.source"
     IAC_FILE = "file.iac"

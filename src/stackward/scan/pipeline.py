@@ -14,6 +14,7 @@ from stackward.config.schema import ScanConfig
 from stackward.graph.attack_paths import find_attack_paths
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Finding, Skipped
+from stackward.scan.passes import apply_passes
 from stackward.scan.result import ScanResult
 from stackward.scan.risk import rank
 
@@ -69,6 +70,7 @@ def run_scan(
     graph = InventoryGraph()
     assets = with_baselines(collected.assets, baselines) if baselines else collected.assets
     graph.extend(assets, collected.relations)
+    pass_skipped = apply_passes(graph, config)
     active = select_checks(load_checks() if checks is None else checks, config)
     run = run_checks(graph, active)
     paths = find_attack_paths(graph)
@@ -81,7 +83,7 @@ def run_scan(
         graph=graph,
         findings=reported,
         attack_paths=paths,
-        skipped=[*collected.skipped, *run.skipped],
+        skipped=[*collected.skipped, *pass_skipped, *run.skipped],
         suppressed=suppressed,
         checks_run=len(active),
         rules={c.meta.id: c.meta for c in active},
