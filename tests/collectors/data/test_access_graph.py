@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from stackward.collectors.base import CollectResult
-from stackward.collectors.data.access import access_graph
+from stackward.collectors.data.access import access_graph, access_levels, default_grants
 from stackward.dspm.access import Catalog, Role, Schema, SchemaGrant, Table, TableGrant
+from stackward.dspm.access.model import DefaultPrivilege
 from stackward.dspm.records import Location
 from stackward.dspm.results import FieldFinding, ItemResult
 from stackward.model import RelationKind
@@ -95,10 +96,34 @@ def test_edge_carries_privileges_chain_and_reason() -> None:
     access_graph(_catalog(*grants), "pg", STORE, [_item()], result)
     edges = {r.src: r.properties for r in result.relations}
     assert edges["pgrole:pg/PUBLIC"]["privileges"] == ["SELECT", "UPDATE"]
-    assert edges["pgrole:pg/PUBLIC"]["via"] == ["PUBLIC"]
-    assert edges["pgrole:pg/app"]["via"] == ["app", "PUBLIC"]
-    assert edges["pgrole:pg/admin"]["reason"] == "superuser"
-    assert edges["pgrole:pg/PUBLIC"]["columns"] is None
+    public = edges["pgrole:pg/PUBLIC"]
+    assert public["via"] == ["PUBLIC", "GRANT SELECT, UPDATE ON crm.people TO PUBLIC"]
+    assert public["roles"] == ["PUBLIC"] and public["inherited_through"] == []
+    assert public["access"] == ["read", "write"] and public["source"] == "postgresql"
+    assert edges["pgrole:pg/app"]["via"] == [
+        "app",
+        "member of PUBLIC",
+        "GRANT SELECT, UPDATE ON crm.people TO PUBLIC",
+    ]
+    assert edges["pgrole:pg/app"]["inherited_through"] == ["PUBLIC"]
+    assert edges["pgrole:pg/admin"]["via"] == ["admin", "superuser"]
+    assert edges["pgrole:pg/admin"]["access"] == ["admin", "read", "write"]
+    assert "superuser" in edges["pgrole:pg/admin"]["reason"]
+    assert public["columns"] is None
+
+
+@pytest.mark.parametrize(
+    ("privileges", "reason", "levels"),
+    [
+        pytest.param({"SELECT"}, "grant", ["read"], id="select-reads"),
+        pytest.param({"INSERT"}, "grant", ["write"], id="insert-writes"),
+        pytest.param({"TRUNCATE"}, "grant", ["write"], id="truncate-writes"),
+        pytest.param({"REFERENCES", "TRIGGER"}, "grant", [], id="neither-read-nor-write"),
+        pytest.param({"SELECT"}, "owner", ["admin", "read"], id="owner-administers"),
+    ],
+)
+def test_access_levels(privileges: set[str], reason: str, levels: list[str]) -> None:
+    assert access_levels(privileges, reason) == levels
 
 
 def test_tables_without_sensitive_data_get_no_edges() -> None:
@@ -108,3 +133,32 @@ def test_tables_without_sensitive_data_get_no_edges() -> None:
     )
     assert found == {}
     assert not result.relations and not result.assets
+
+
+@pytest.mark.parametrize(
+    ("default", "expected"),
+    [
+        pytest.param(
+            DefaultPrivilege("etl", "crm", "table", "PUBLIC", "SELECT"),
+            [("etl", "crm", "PUBLIC", "schema", ["SELECT"])],
+            id="schema-default",
+        ),
+        pytest.param(
+            DefaultPrivilege("etl", None, "table", "analysts", "INSERT"),
+            [("etl", "crm", "analysts", "database", ["INSERT"])],
+            id="database-default-applies-to-each-sensitive-schema",
+        ),
+        pytest.param(
+            DefaultPrivilege("etl", "sales", "table", "PUBLIC", "SELECT"), [], id="other-schema"
+        ),
+        pytest.param(
+            DefaultPrivilege("etl", "crm", "sequence", "PUBLIC", "USAGE"), [], id="not-tables"
+        ),
+        pytest.param(DefaultPrivilege("etl", "crm", "table", "etl", "SELECT"), [], id="own"),
+    ],
+)
+def test_default_grants(default: DefaultPrivilege, expected: list[tuple[object, ...]]) -> None:
+    found = default_grants(Catalog(default_privileges=(default,)), {"crm"})
+    assert [
+        (g["owner"], g["schema"], g["grantee"], g["scope"], g["privileges"]) for g in found
+    ] == expected

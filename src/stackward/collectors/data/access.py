@@ -22,6 +22,7 @@ from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Ski
 
 COLLECTOR = "data"
 SELECT = "SELECT"
+_WRITE_PRIVILEGES = frozenset({"INSERT", "UPDATE", "DELETE", "TRUNCATE"})
 
 
 @dataclass(slots=True)
@@ -61,22 +62,65 @@ def _widen(held: set[str] | None, more: tuple[str, ...] | None) -> set[str] | No
     return held | set(more)
 
 
+@dataclass(frozen=True, slots=True)
+class AccessFacts:
+    """What the catalog says about a source: properties for each sensitive table's dataset
+    (``readers``, ``public_access``) and for the store (``default_grants``)."""
+
+    datasets: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    store: Mapping[str, Any] = field(default_factory=dict)
+
+
 def table_access(
     dsn: str,
     label: str,
     store_id: str,
     items: Sequence[ItemResult],
     result: CollectResult,
-) -> dict[str, dict[str, Any]]:
-    """Dataset properties (``readers``, ``public_access``) by item, and the access graph.
+) -> AccessFacts:
+    """Dataset and store properties, and the access graph.
 
     Adds role assets and ``CAN_ACCESS`` relations to ``result``; a catalog that cannot be read
     adds a skipped entry instead.
     """
     catalog = _catalog(dsn, label, result)
     if catalog is None:
-        return {}
-    return access_graph(catalog, label, store_id, items, result)
+        return AccessFacts()
+    schemas = {item.location.item.split(".", 1)[0] for item in items}
+    return AccessFacts(
+        datasets=access_graph(catalog, label, store_id, items, result),
+        store={"default_grants": default_grants(catalog, schemas)},
+    )
+
+
+def default_grants(catalog: Catalog, sensitive_schemas: set[str]) -> list[dict[str, Any]]:
+    """``ALTER DEFAULT PRIVILEGES`` that will grant tables created later in a schema that
+    already holds sensitive data to a role other than their owner.
+
+    A default set for every schema (no ``IN SCHEMA``) applies to each of those schemas. The
+    grants are on tables not yet created, so they are facts about the store, not edges.
+    """
+    merged: dict[tuple[str, str, str, str], set[str]] = {}
+    for default in catalog.default_privileges:
+        if default.object_type != "table" or default.grantee == default.owner:
+            continue
+        scope = "schema" if default.schema is not None else "database"
+        targets = [default.schema] if default.schema is not None else sorted(sensitive_schemas)
+        for schema in targets:
+            if schema in sensitive_schemas:
+                key = (default.owner, schema, default.grantee, scope)
+                merged.setdefault(key, set()).add(default.privilege)
+    return [
+        {
+            "owner": owner,
+            "schema": schema,
+            "grantee": grantee,
+            "scope": scope,
+            "privileges": sorted(privileges),
+            "access": access_levels(privileges, "grant"),
+        }
+        for (owner, schema, grantee, scope), privileges in sorted(merged.items())
+    ]
 
 
 def _catalog(dsn: str, label: str, result: CollectResult) -> Catalog | None:
@@ -122,7 +166,7 @@ def access_graph(
                 added.add(role_id)
                 result.assets.append(_role_asset(role_id, principal, label, roles.get(principal)))
             result.relations.append(
-                Relation(role_id, dataset, RelationKind.CAN_ACCESS, _edge(grip))
+                Relation(role_id, dataset, RelationKind.CAN_ACCESS, _edge(grip, item_name))
             )
     for item_name in wanted:
         properties.setdefault(item_name, {"readers": [], "public_access": False})
@@ -146,14 +190,57 @@ def _sensitive_fields(item: ItemResult) -> set[str]:
     return {name for summary in item.classes().values() for name in summary.fields}
 
 
-def _edge(grip: _Grip) -> dict[str, Any]:
+def _edge(grip: _Grip, table: str) -> dict[str, Any]:
     return {
+        "access": access_levels(grip.privileges, grip.reason),
         "privileges": sorted(grip.privileges),
         "columns": None if grip.columns is None else sorted(grip.columns),
-        "via": list(grip.via),
-        "reason": grip.reason,
+        "via": chain_text(grip.via, grip.reason, grip.privileges, table),
+        "roles": list(grip.via),
+        "inherited_through": list(grip.via[1:]) if grip.reason != "superuser" else [],
+        "reason": _REASONS[grip.reason].format(principal=grip.principal, table=table),
+        "source": "postgresql",
         "bypasses_rls": grip.bypasses_rls,
     }
+
+
+_REASONS = {
+    "grant": "{principal} holds a grant on {table}, directly or through the roles it inherits.",
+    "owner": "{principal} owns {table} or inherits the role that owns it.",
+    "superuser": "{principal} is a superuser and bypasses every privilege check.",
+}
+
+
+def access_levels(privileges: Iterable[str], reason: str) -> list[str]:
+    """The normalised ``read`` / ``write`` / ``admin`` a set of table privileges gives.
+
+    An owner and a superuser can also grant the table to others, so they hold ``admin``.
+    """
+    held = set(privileges)
+    levels = set()
+    if SELECT in held:
+        levels.add("read")
+    if held & _WRITE_PRIVILEGES:
+        levels.add("write")
+    if reason in ("owner", "superuser"):
+        levels.add("admin")
+    return sorted(levels)
+
+
+def chain_text(
+    roles: Sequence[str], reason: str, privileges: Iterable[str], table: str
+) -> list[str]:
+    """The grant chain in words, principal first: ``["app", "member of analysts",
+    "GRANT SELECT ON public.customers TO analysts"]``."""
+    steps = [roles[0], *(f"member of {role}" for role in roles[1:])]
+    holder = roles[-1]
+    if reason == "superuser":
+        steps.append("superuser")
+    elif reason == "owner":
+        steps.append(f"{holder} owns {table}")
+    else:
+        steps.append(f"GRANT {', '.join(sorted(privileges))} ON {table} TO {holder}")
+    return steps
 
 
 def dataset_id(store_id: str, item: str) -> str:
@@ -171,6 +258,8 @@ def _role_asset(role_id: str, name: str, label: str, role: Role | None) -> Asset
         source=label,
         properties={
             "platform": "postgresql",
+            "principal_type": "database_role",
+            "everyone": role is None,
             "superuser": role is not None and role.superuser,
             "can_login": role is not None and role.can_login,
             "bypass_rls": role is not None and role.bypass_rls,

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from typing import Any
 
 from stackward.collectors.base import CollectContext, CollectResult
-from stackward.collectors.data.access import dataset_id, table_access
+from stackward.collectors.data.access import AccessFacts, dataset_id, table_access
 from stackward.config.schema import DataSettings, DataSource
 from stackward.dspm.classify import Settings, classify_targets, is_database
 from stackward.dspm.evidence import KEY_BYTES
@@ -71,10 +71,11 @@ class DataCollector:
         access = (
             table_access(target, label, store_id, sensitive, result)
             if sensitive and is_database(target)
-            else {}
+            else AccessFacts()
         )
         for item in sensitive:
-            asset = _item_asset(item, store_id, settings, access.get(item.location.item, {}))
+            extra = access.datasets.get(item.location.item, {})
+            asset = _item_asset(item, store_id, settings, extra)
             result.assets.append(asset)
             result.relations.append(Relation(store_id, asset.id, RelationKind.CONTAINS))
         result.assets.append(
@@ -93,6 +94,7 @@ class DataCollector:
                     },
                     "items_classified": len(run.items),
                     "engine": run.engine,
+                    **access.store,
                 },
                 sensitive=bool(rolled),
             )
