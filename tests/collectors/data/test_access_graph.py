@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from stackward.collectors.base import CollectResult
@@ -162,3 +164,16 @@ def test_default_grants(default: DefaultPrivilege, expected: list[tuple[object, 
     assert [
         (g["owner"], g["schema"], g["grantee"], g["scope"], g["privileges"]) for g in found
     ] == expected
+
+
+def test_names_with_braces_are_kept_as_written() -> None:
+    result = CollectResult()
+    catalog = _catalog(TableGrant("PUBLIC", "crm", "people", "SELECT"))
+    catalog = replace(catalog, roles=(*catalog.roles, Role("{odd}", can_login=True)))
+    access_graph(catalog, "pg", STORE, [_item()], result)
+    edges = {r.src: r.properties for r in result.relations}
+    assert edges["pgrole:pg/{odd}"]["via"] == [
+        "{odd}",
+        "member of PUBLIC",
+        "GRANT SELECT ON crm.people TO PUBLIC",
+    ]

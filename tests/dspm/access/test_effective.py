@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
 
 import pytest
@@ -17,6 +18,7 @@ from stackward.dspm.access import (
     TableGrant,
     effective_access,
 )
+from stackward.dspm.access import effective as effective_module
 from stackward.dspm.access.effective import inherited_roles
 from stackward.dspm.access.model import PUBLIC, TABLE_PRIVILEGES
 
@@ -327,3 +329,67 @@ def test_predefined_data_roles(
     assert (found.via if found else None) == via
     if found:
         assert found.bypasses_rls is False
+
+
+def _random_catalog(rng: random.Random) -> Catalog:
+    names = [f"r{i}" for i in range(12)]
+    roles = tuple(
+        Role(
+            name,
+            superuser=rng.random() < 0.05,
+            can_login=rng.random() < 0.6,
+            inherit=rng.random() < 0.85,
+            bypass_rls=rng.random() < 0.05,
+        )
+        for name in names
+    )
+    pool = [*names, "pg_read_all_data", "pg_write_all_data"]
+    memberships = tuple(
+        Membership(member, rng.choice(pool), inherit=None)
+        for member in names
+        for _ in range(rng.randint(0, 2))
+        if rng.random() < 0.5
+    )
+    schemas = tuple(Schema(f"s{i}", rng.choice(names)) for i in range(4))
+    schema_grants = tuple(
+        SchemaGrant(rng.choice([*names, PUBLIC]), schema.name, "USAGE")
+        for schema in schemas
+        for _ in range(rng.randint(0, 3))
+    )
+    tables = tuple(
+        Table(schema.name, f"t{i}", rng.choice(names)) for schema in schemas for i in range(5)
+    )
+    privileges = sorted(TABLE_PRIVILEGES)
+    table_grants = tuple(
+        TableGrant(
+            rng.choice([*names, PUBLIC]),
+            table.schema,
+            table.name,
+            rng.choice(privileges),
+            columns=None if rng.random() < 0.7 else ("a", "b")[: rng.randint(1, 2)],
+        )
+        for table in tables
+        for _ in range(rng.randint(0, 4))
+    )
+    return Catalog(
+        roles=roles,
+        memberships=memberships,
+        schemas=schemas,
+        schema_grants=schema_grants,
+        tables=tables,
+        table_grants=table_grants,
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_looking_only_at_reachable_tables_changes_nothing(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog = _random_catalog(random.Random(seed))
+    pruned = effective_access(catalog)
+    monkeypatch.setattr(
+        effective_module._Index,
+        "reachable_tables",
+        lambda self, catalog, chains, role: catalog.tables,
+    )
+    assert pruned == effective_access(catalog)

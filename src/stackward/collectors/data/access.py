@@ -153,6 +153,7 @@ def access_graph(
     roles = {role.name: role for role in catalog.roles}
     logins = {name for name, role in roles.items() if role.can_login} | {PUBLIC}
     grips = _grips(effective_access(catalog, logins), wanted, logins)
+    words = _ChainWords()
     added: set[str] = set()
     properties: dict[str, dict[str, Any]] = {}
     for item_name, by_principal in sorted(grips.items()):
@@ -166,7 +167,7 @@ def access_graph(
                 added.add(role_id)
                 result.assets.append(_role_asset(role_id, principal, label, roles.get(principal)))
             result.relations.append(
-                Relation(role_id, dataset, RelationKind.CAN_ACCESS, _edge(grip, item_name))
+                Relation(role_id, dataset, RelationKind.CAN_ACCESS, words.edge(grip, item_name))
             )
     for item_name in wanted:
         properties.setdefault(item_name, {"readers": [], "public_access": False})
@@ -190,18 +191,56 @@ def _sensitive_fields(item: ItemResult) -> set[str]:
     return {name for summary in item.classes().values() for name in summary.fields}
 
 
-def _edge(grip: _Grip, table: str) -> dict[str, Any]:
-    return {
-        "access": access_levels(grip.privileges, grip.reason),
-        "privileges": sorted(grip.privileges),
-        "columns": None if grip.columns is None else sorted(grip.columns),
-        "via": chain_text(grip.via, grip.reason, grip.privileges, table),
-        "roles": list(grip.via),
-        "inherited_through": list(grip.via[1:]) if grip.reason != "superuser" else [],
-        "reason": _REASONS[grip.reason].format(principal=grip.principal, table=table),
-        "source": "postgresql",
-        "bypasses_rls": grip.bypasses_rls,
-    }
+_TABLE = "\0"
+"""Stands for the table's name in a cached step; no identifier holds a NUL."""
+
+
+class _ChainWords:
+    """Edge properties, with the parts that depend only on the chain, reason and privileges
+    computed once: a warehouse has hundreds of thousands of edges but few distinct chains."""
+
+    def __init__(self) -> None:
+        self._parts: dict[tuple[tuple[str, ...], str, frozenset[str]], _Parts] = {}
+
+    def edge(self, grip: _Grip, table: str) -> dict[str, Any]:
+        key = (grip.via, grip.reason, frozenset(grip.privileges))
+        parts = self._parts.get(key)
+        if parts is None:
+            parts = self._parts[key] = _Parts.of(*key)
+        return {
+            "access": parts.access,
+            "privileges": parts.privileges,
+            "columns": None if grip.columns is None else sorted(grip.columns),
+            "via": [*parts.steps, table.join(parts.last_step)],
+            "roles": parts.roles,
+            "inherited_through": parts.inherited_through,
+            "reason": _REASONS[grip.reason].format(principal=grip.principal, table=table),
+            "source": "postgresql",
+            "bypasses_rls": grip.bypasses_rls,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    access: list[str]
+    privileges: list[str]
+    steps: list[str]
+    last_step: tuple[str, ...]
+    """The last step's text around the table's name (joined with it)."""
+    roles: list[str]
+    inherited_through: list[str]
+
+    @classmethod
+    def of(cls, via: tuple[str, ...], reason: str, privileges: frozenset[str]) -> _Parts:
+        *steps, last = chain_text(via, reason, privileges, _TABLE)
+        return cls(
+            access=access_levels(privileges, reason),
+            privileges=sorted(privileges),
+            steps=steps,
+            last_step=tuple(last.split(_TABLE)),
+            roles=list(via),
+            inherited_through=list(via[1:]) if reason != "superuser" else [],
+        )
 
 
 _REASONS = {

@@ -13,7 +13,7 @@ names, so the output is deterministic.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from stackward.dspm.access.model import PUBLIC, TABLE_PRIVILEGES, Catalog, Role, Table, TableGrant
@@ -26,7 +26,6 @@ DATA_ROLES: Mapping[str, frozenset[str]] = {
 }
 """Predefined roles (PostgreSQL 14+) that hold these privileges on every table, and USAGE on
 every schema, to whoever inherits them."""
-_AccessFactory = Callable[[Iterable[str], "tuple[str, ...] | None", Chain, str], "Access"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +61,7 @@ def effective_access(catalog: Catalog, principals: Iterable[str] | None = None) 
     for principal in wanted:
         chains = _chains(principal, parents)
         role = roles.get(principal)
-        for table in catalog.tables:
+        for table in index.reachable_tables(catalog, chains, role):
             result.extend(_table_access(principal, role, chains, table, index))
     result.sort(key=lambda a: (a.schema, a.table, a.principal, len(a.via), a.via, a.columns or ()))
     return result
@@ -115,6 +114,28 @@ class _Index:
     schema_users: Mapping[str, frozenset[str]]
     """Schema -> roles holding USAGE on it (grantees of USAGE, and its owner)."""
     grants: Mapping[tuple[str, str], tuple[TableGrant, ...]]
+    tables_of_role: Mapping[str, tuple[Table, ...]]
+    """Role -> the tables it owns or holds a grant on (at least one privilege or column)."""
+
+    def reachable_tables(
+        self, catalog: Catalog, chains: Mapping[str, Chain], role: Role | None
+    ) -> Iterable[Table]:
+        """The tables a role can hold anything on: all of them for a superuser or a member
+        of a predefined data role, else those owned by or granted to a role it inherits, in
+        schemas it can use. Looking only at these, rather than at every table for every
+        role, keeps a warehouse of thousands of roles and tables fast; the rules applied to
+        each table are unchanged."""
+        if (role is not None and role.superuser) or any(name in chains for name in DATA_ROLES):
+            return catalog.tables
+        usable = {
+            schema for schema, users in self.schema_users.items() if not users.isdisjoint(chains)
+        }
+        found: dict[tuple[str, str], Table] = {}
+        for name in chains:
+            for table in self.tables_of_role.get(name, ()):
+                if table.schema in usable:
+                    found[(table.schema, table.name)] = table
+        return found.values()
 
     @classmethod
     def of(cls, catalog: Catalog) -> _Index:
@@ -127,9 +148,18 @@ class _Index:
         grants: dict[tuple[str, str], list[TableGrant]] = defaultdict(list)
         for grant in catalog.table_grants:
             grants[(grant.schema, grant.table)].append(grant)
+        by_key = {(table.schema, table.name): table for table in catalog.tables}
+        held: dict[str, dict[tuple[str, str], Table]] = defaultdict(dict)
+        for table in catalog.tables:
+            held[table.owner][(table.schema, table.name)] = table
+        for grant in catalog.table_grants:
+            granted = by_key.get((grant.schema, grant.table))
+            if granted is not None:
+                held[grant.grantee][(grant.schema, grant.table)] = granted
         return cls(
             {name: frozenset(names) for name, names in users.items()},
             {key: tuple(found) for key, found in grants.items()},
+            {name: tuple(found.values()) for name, found in held.items()},
         )
 
 
@@ -139,17 +169,9 @@ def _table_access(
     owns = table.owner in chains
     bypass = role is not None and (role.superuser or role.bypass_rls)
     bypass = bypass or (owns and not table.rls_forced)
-
-    def access(
-        privileges: Iterable[str], columns: tuple[str, ...] | None, via: Chain, reason: str
-    ) -> Access:
-        return Access(
-            principal, table.schema, table.name, frozenset(privileges), columns, via, reason,
-            table.rls_enabled, table.rls_forced, bypass,
-        )  # fmt: skip
-
+    made = _Made(principal, table, bypass)
     if role is not None and role.superuser:
-        return [access(TABLE_PRIVILEGES, None, (principal,), "superuser")]
+        return [made.access(frozenset(TABLE_PRIVILEGES), None, (principal,), "superuser")]
     data_roles = [name for name in DATA_ROLES if name in chains]
     if not data_roles and chains.keys().isdisjoint(index.schema_users.get(table.schema, ())):
         return []
@@ -172,7 +194,25 @@ def _table_access(
                 best = by_column.get((grant.privilege, column))
                 if best is None or (len(via), via) < (len(best), best):
                     by_column[(grant.privilege, column)] = via
-    return _grouped(whole, by_column, access)
+    return _grouped(whole, by_column, made)
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """Builds the :class:`Access` records of one principal on one table."""
+
+    principal: str
+    table: Table
+    bypass: bool
+
+    def access(
+        self, privileges: frozenset[str], columns: tuple[str, ...] | None, via: Chain, reason: str
+    ) -> Access:
+        table = self.table
+        return Access(
+            self.principal, table.schema, table.name, privileges, columns, via, reason,
+            table.rls_enabled, table.rls_forced, self.bypass,
+        )  # fmt: skip
 
 
 def _keep_best(
@@ -191,17 +231,21 @@ def _rank(found: tuple[Chain, str]) -> tuple[int, Chain, int]:
 def _grouped(
     whole: Mapping[str, tuple[Chain, str]],
     by_column: Mapping[tuple[str, str], Chain],
-    access: _AccessFactory,
+    made: _Made,
 ) -> list[Access]:
     """One :class:`Access` per (chain, reason, columns), column grants a whole-table privilege
     already covers left out."""
-    groups: dict[tuple[Chain, str, tuple[str, ...] | None], set[str]] = defaultdict(set)
+    groups: dict[tuple[Chain, str, tuple[str, ...] | None], set[str]] = {}
     for privilege, (via, reason) in whole.items():
-        groups[(via, reason, None)].add(privilege)
-    columns: dict[tuple[str, Chain], list[str]] = defaultdict(list)
-    for (privilege, column), via in by_column.items():
-        if privilege not in whole:
-            columns[(privilege, via)].append(column)
-    for (privilege, via), names in columns.items():
-        groups[(via, "grant", tuple(sorted(names)))].add(privilege)
-    return [access(privs, cols, via, reason) for (via, reason, cols), privs in groups.items()]
+        groups.setdefault((via, reason, None), set()).add(privilege)
+    if by_column:
+        columns: dict[tuple[str, Chain], list[str]] = defaultdict(list)
+        for (privilege, column), via in by_column.items():
+            if privilege not in whole:
+                columns[(privilege, via)].append(column)
+        for (privilege, via), names in columns.items():
+            groups.setdefault((via, "grant", tuple(sorted(names))), set()).add(privilege)
+    return [
+        made.access(frozenset(privs), cols, via, reason)
+        for (via, reason, cols), privs in groups.items()
+    ]
