@@ -16,7 +16,7 @@ import subprocess
 import sys
 import sysconfig
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,13 +140,14 @@ def _command(binary: Path, workdir: Path, ports: list[int]) -> list[str]:
     ]
 
 
-def _write_identity(path: Path) -> None:
+def _write_identity(path: Path, extra: Sequence[Mapping[str, Any]] = ()) -> None:
+    """The admin identity the fixture signs with, then ``extra`` identities as given."""
     identity = {
         "name": "stackward-tests",
         "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
         "actions": ["Admin", "Read", "Write", "List", "Tagging"],
     }
-    path.write_text(json.dumps({"identities": [identity]}), encoding="utf-8")
+    path.write_text(json.dumps({"identities": [identity, *extra]}), encoding="utf-8")
 
 
 def _log_tail(log: Path, limit: int = 4000) -> str:
@@ -186,11 +187,18 @@ def _remove_sockets(ports: list[int]) -> None:
 
 
 @contextmanager
-def running_seaweedfs(workdir: Path) -> Iterator[SeaweedFS]:
-    """Start ``weed server`` under ``workdir``, yield once it accepts writes, then stop it."""
+def running_seaweedfs(
+    workdir: Path, identities: Sequence[Mapping[str, Any]] = ()
+) -> Iterator[SeaweedFS]:
+    """Start ``weed server`` under ``workdir``, yield once it accepts writes, then stop it.
+
+    ``identities`` are written to the server's ``s3.json`` after the admin identity the
+    returned :class:`SeaweedFS` signs with (an identity named ``anonymous`` serves unsigned
+    requests); the session fixture passes none.
+    """
     (workdir / "data").mkdir(parents=True, exist_ok=True)
     (workdir / "logs").mkdir(exist_ok=True)
-    _write_identity(workdir / "s3.json")
+    _write_identity(workdir / "s3.json", identities)
     ports = _free_ports(8)
     log = workdir / "weed.log"
     with log.open("wb") as out:

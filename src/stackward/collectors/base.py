@@ -18,6 +18,7 @@ _BUILTIN = {
     "files": "stackward.collectors.files:FilesCollector",
     "kubernetes": "stackward.collectors.kubernetes:KubernetesCollector",
     "terraform": "stackward.collectors.terraform:TerraformCollector",
+    "training": "stackward.lineage.training:TrainingCollector",
 }
 
 

@@ -92,12 +92,20 @@ class DataSource(_Strict):
     """A ``postgresql://`` connection string without a password (peer/cert/.pgpass auth)."""
     endpoint_url: str | None = None
     region: str | None = None
+    identities: Path | None = None
+    """S3 sources: a SeaweedFS ``s3.json``-style identity file, read to say which identity
+    can access each sensitive object. Its secret keys are never kept."""
+    anonymous_probe: bool = True
+    """S3 sources: ask the store, with unsigned read-only requests, whether anybody can list
+    the bucket and read each sensitive object."""
 
     @model_validator(mode="after")
     def _one_target(self) -> DataSource:
         given = [v for v in (self.path, self.uri, self.dsn_env, self.dsn) if v is not None]
         if len(given) != 1:
             raise ValueError("give exactly one of path, uri, dsn_env or dsn")
+        if self.identities is not None and self.uri is None:
+            raise ValueError("identities applies to s3:// sources only")
         if self.dsn is not None:
             if not self.dsn.startswith(("postgresql://", "postgres://")):
                 raise ValueError("dsn must start with postgresql://")
@@ -122,6 +130,89 @@ class DataPolicy(_Strict):
     min_confidence: Annotated[float, Field(ge=0.0, le=1.0)] = 0.8
 
 
+class TrainingSources(_Strict):
+    """Training metadata read for lineage: MLflow file stores (``mlruns/``) and SageMaker
+    describe JSON files (``aws sagemaker describe-training-job`` and friends)."""
+
+    paths: list[Path] = Field(default_factory=list)
+    """Files or directories; directories are searched for stores and JSON files."""
+    max_file_mb: Annotated[float, Field(gt=0)] = 4.0
+    """Describe JSON files larger than this are reported, not parsed."""
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+class ResidencyPolicy(_Strict):
+    """Where data of some classes may live: region globs, jurisdictions, or both (either allows)."""
+
+    name: Annotated[str, Field(min_length=3)]
+    classes: list[Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*(\.\*)?$")]] = (
+        Field(min_length=1)
+    )
+    """Class globs (``pii.*``, ``health.*``, ``pii.email``) the policy covers."""
+    regions: list[Annotated[str, Field(pattern=r"^[a-z0-9*?\[\]-]+$")]] = Field(
+        default_factory=list
+    )
+    """Globs over normalised region names (``eu-*``, ``europe-*``, ``westeurope``)."""
+    jurisdictions: list[str] = Field(default_factory=list)
+    """Countries (ISO codes: ``DE``, ``CH``, ``GB``) or groups (``EU``, ``EEA``, ``UK``)."""
+
+    @model_validator(mode="after")
+    def _allows_somewhere(self) -> ResidencyPolicy:
+        if not self.regions and not self.jurisdictions:
+            raise ValueError(f"residency policy {self.name!r}: give regions, jurisdictions or both")
+        from stackward.dspm.regions import region_table
+
+        unknown = sorted(set(self.jurisdictions) - region_table().jurisdictions())
+        if unknown:
+            raise ValueError(
+                f"residency policy {self.name!r}: unknown jurisdiction(s) {', '.join(unknown)}"
+            )
+        return self
+
+
+class UsageLog(_Strict):
+    """One access log (or a glob of them) read by the usage pass."""
+
+    path: str
+    """A file or a glob (``/var/log/postgresql/*.csv``); ``.gz`` files are read compressed."""
+    format: Annotated[
+        str,
+        Field(
+            pattern=r"^(postgres|postgres_csv|postgres_json|pgaudit|s3_access|cloudtrail|k8s_audit)$"
+        ),
+    ]
+    """Which parser reads it: PostgreSQL stderr, csvlog or jsonlog, pgaudit records, S3 server
+    access logs, CloudTrail data events or Kubernetes audit events."""
+    store: str | None = None
+    """PostgreSQL logs: the data source the log belongs to, by its ``dsn_env``, ``dsn`` or
+    label. Kubernetes audit logs: the cluster context the collector read (empty for
+    manifests)."""
+    log_line_prefix: str | None = None
+    """PostgreSQL stderr logs: the server's ``log_line_prefix``; the default is
+    ``%m [%p] %q%u@%d ``. It must hold ``%u`` and ``%d``."""
+
+    @model_validator(mode="after")
+    def _postgres_needs_store(self) -> UsageLog:
+        if self.format.startswith(("postgres", "pgaudit")) and not self.store:
+            raise ValueError("a PostgreSQL log needs store: the data source it belongs to")
+        return self
+
+
+class UsageSettings(_Strict):
+    """How sensitive data is used, read from access logs (nothing is written to them)."""
+
+    logs: list[UsageLog] = Field(default_factory=list)
+    """The logs to read; none (the default) leaves the pass off."""
+    window_days: Annotated[int, Field(ge=1, le=3660)] = 90
+    """Only events in the last N days of the logs count (counted back from the newest event)."""
+    baseline_days: Annotated[int, Field(ge=0, le=3660)] = 30
+    """A principal's first event on an asset after the first N days of the window is a
+    first-time access."""
+
+
 class DataSettings(_Strict):
     """Data security posture: sources to classify and the policies they must meet."""
 
@@ -133,6 +224,12 @@ class DataSettings(_Strict):
     jobs: Annotated[int, Field(ge=0)] = 0
     """Worker processes for local files; 0 = one per CPU."""
     engine: Annotated[str, Field(pattern=r"^(auto|hyperscan|re)$")] = "auto"
+    training: list[Path] = Field(default_factory=list)
+    """MLflow file stores and SageMaker describe JSON files read for training lineage."""
+    residency: list[ResidencyPolicy] = Field(default_factory=list)
+    """Where classified data and what is derived from it may live (regions, jurisdictions)."""
+    usage: UsageSettings = Field(default_factory=UsageSettings)
+    """Access logs that show which principals actually read and write the data."""
 
 
 class Suppression(_Strict):

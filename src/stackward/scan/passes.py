@@ -14,8 +14,11 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from stackward.config.schema import ScanConfig
+from stackward.dspm.residency import ResidencyPass
 from stackward.graph.inventory import InventoryGraph
+from stackward.lineage.propagate import PropagationPass
 from stackward.model import Skipped
+from stackward.usage import UsagePass
 
 
 class GraphPass(Protocol):
@@ -28,7 +31,7 @@ class GraphPass(Protocol):
 
 def builtin_passes() -> list[GraphPass]:
     """The passes of a scan, in the order they run."""
-    return []
+    return [UsagePass(), PropagationPass(), ResidencyPass()]
 
 
 def apply_passes(

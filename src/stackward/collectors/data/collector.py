@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from typing import Any
 
 from stackward.collectors.base import CollectContext, CollectResult
 from stackward.collectors.data.access import AccessFacts, dataset_id, table_access
+from stackward.collectors.data.s3_access import bucket_access
 from stackward.config.schema import DataSettings, DataSource
 from stackward.dspm.classify import Settings, classify_targets, is_database
 from stackward.dspm.evidence import KEY_BYTES
 from stackward.dspm.policy import violations
 from stackward.dspm.records import ReadLimits
+from stackward.dspm.regions import source_region
 from stackward.dspm.results import ItemResult
 from stackward.dspm.rollup import rollup
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
@@ -71,6 +73,8 @@ class DataCollector:
         access = (
             table_access(target, label, store_id, sensitive, result)
             if sensitive and is_database(target)
+            else AccessFacts(datasets=bucket_access(source, label, store_id, sensitive, result))
+            if sensitive and source.uri is not None
             else AccessFacts()
         )
         for item in sensitive:
@@ -99,6 +103,7 @@ class DataCollector:
                 sensitive=bool(rolled),
             )
         )
+        _place_in_region(source, target, store_id, result)
 
 
 def _target(source: DataSource) -> str | None:
@@ -168,3 +173,18 @@ def _item_asset(
         },
         sensitive=True,
     )
+
+
+def _place_in_region(source: DataSource, target: str, store_id: str, result: CollectResult) -> None:
+    """Set the region of the source's store and its datasets; a failed look-up is skipped."""
+    region, problem = source_region(source, target)
+    if problem:
+        result.skipped.append(Skipped(store_id.removeprefix("data:"), problem, NAME))
+    if region is None:
+        return
+    result.assets[:] = [
+        replace(a, region=region)
+        if a.id == store_id or (a.kind is AssetKind.DATASET and a.prop("store") == store_id)
+        else a
+        for a in result.assets
+    ]

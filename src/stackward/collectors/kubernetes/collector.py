@@ -5,6 +5,7 @@ from __future__ import annotations
 from stackward.collectors.base import CollectContext, CollectResult
 from stackward.collectors.kubernetes.manifests import SourcedObject
 from stackward.collectors.kubernetes.parallel import load_manifest_files
+from stackward.collectors.kubernetes.regions import placed
 from stackward.collectors.kubernetes.transform import transform
 from stackward.collectors.sniff import FileKind
 
@@ -36,6 +37,6 @@ class KubernetesCollector:
     @staticmethod
     def _add(result: CollectResult, objects: list[SourcedObject], cluster: str) -> None:
         inventory = transform(objects, cluster)
-        result.assets.extend(inventory.assets.values())
+        result.assets.extend(placed(inventory.assets.values(), objects))
         result.relations.extend(inventory.relations)
         result.skipped.extend(inventory.skipped)

@@ -15,6 +15,7 @@ from stackward.collectors.terraform import (
     aws_s3,
     aws_sagemaker,
     azure,
+    data_access,
     gcp,
 )
 from stackward.collectors.terraform.build import Build, asset_id
@@ -33,6 +34,7 @@ _PROVIDERS: tuple[ProviderMappers, ...] = (
     aws_bedrock.MAPPERS,
     gcp.MAPPERS,
     azure.MAPPERS,
+    data_access.MAPPERS,  # last: reads what every other finisher derived
 )
 PRIMARY: dict[str, Mapper] = {k: v for p in _PROVIDERS for k, v in p.primary.items()}
 AUXILIARY: dict[str, Merger] = {k: v for p in _PROVIDERS for k, v in p.auxiliary.items()}

@@ -23,6 +23,7 @@ def _dataset(classes: list[str], public: Any) -> Asset:
             "path": "postgresql://app@db:5432/crm/crm.customers",
             "data_classes": {c: {"count": 3, "confidence": 0.99, "fields": ["x"]} for c in classes},
             "public_access": public,
+            "format": "postgres.table",
             "readers": ["PUBLIC", "app"] if public else ["app"],
         },
         sensitive=bool(classes),
@@ -86,3 +87,13 @@ def test_evidence_names_table_classes_and_chain(relations: list[Relation], chain
     assert "crm.customers" in finding.evidence.snippet
     assert "pii.email" in finding.evidence.snippet
     assert finding.evidence.snippet.endswith(f"via {chain}")
+
+
+def test_public_objects_outside_a_database_are_left_to_their_own_check() -> None:
+    dataset = _dataset(["pii.email"], True)
+    s3_object = Asset(
+        **{**{f: getattr(dataset, f) for f in ("id", "kind", "layer", "name", "source")}},
+        properties={**dataset.properties, "format": "csv", "path": "s3://bucket/people.csv"},
+    )
+    graph = graph_of([s3_object, _public_role()], [_edge(["PUBLIC"])])
+    assert findings_of(PublicSensitiveTableCheck, graph) == []

@@ -46,7 +46,7 @@ class PublicSensitiveTableCheck(Check):
     )
 
     def evaluate(self, asset: Asset, graph: InventoryGraph) -> Iterator[Violation]:
-        if asset.prop("public_access") is not True:
+        if asset.prop("public_access") is not True or not _is_table(asset):
             return
         found = asset.prop("data_classes", {})
         classes = sorted(str(c) for c in found) if isinstance(found, Mapping) else []
@@ -79,3 +79,8 @@ def _public_chain(asset: Asset, graph: InventoryGraph) -> str:
         privileges = ",".join(str(p) for p in relation.properties.get("privileges", ()))
         return f"{' -> '.join(str(v) for v in via)} ({privileges or 'SELECT'})"
     return "PUBLIC"
+
+
+def _is_table(asset: Asset) -> bool:
+    """A table of a database source; public objects in S3 are SW-DATA-004's."""
+    return str(asset.prop("format", "")).startswith("postgres")

@@ -1,0 +1,1 @@
+"""Lineage: where data came from and where it goes (OpenLineage events, dbt manifests)."""
