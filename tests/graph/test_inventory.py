@@ -62,3 +62,24 @@ def test_edges_to_unknown_assets_do_not_break_queries() -> None:
     graph = graph_of([_asset("a")], [Relation("a", "ghost", RelationKind.ROUTES_TO)])
     assert graph.successors("a") == []
     assert graph.reachable("a") == {"a"}
+
+
+def test_remove_asset_drops_its_edges_and_keeps_the_rest() -> None:
+    graph = graph_of(
+        [_asset("a"), _asset("b"), _asset("c")],
+        [
+            Relation("a", "b", RelationKind.READS),
+            Relation("b", "c", RelationKind.WRITES),
+            Relation("a", "c", RelationKind.READS),
+            Relation("b", "b", RelationKind.DERIVED_FROM),
+        ],
+    )
+    graph.remove_asset("b")
+    graph.remove_asset("absent")
+    assert "b" not in graph and len(graph) == 2
+    assert [a.id for a in graph.assets(AssetKind.K8S_WORKLOAD)] == ["a", "c"]
+    assert [(r.src, r.dst) for r in graph.relations()] == [("a", "c")]
+    assert graph.relation_count == 1
+    assert graph.incoming("c") == graph.outgoing("a")
+    graph.add_relation(Relation("a", "b", RelationKind.READS))  # the edge key is free again
+    assert graph.relation_count == 2

@@ -42,6 +42,18 @@ def _paths() -> Command:
     return paths
 
 
+def _lineage() -> Command:
+    from stackward.cli.lineage_cmd import lineage
+
+    return lineage
+
+
+def _lineage_receiver() -> Command:
+    from stackward.cli.lineage_receiver_cmd import lineage_receiver
+
+    return lineage_receiver
+
+
 def _init() -> Command:
     from stackward.cli.init_cmd import init
 
@@ -59,6 +71,8 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "scan-model": _scan_model,
     "classify": _classify,
     "paths": _paths,
+    "lineage": _lineage,
+    "lineage-receiver": _lineage_receiver,
     "init": _init,
     "checks": _checks,
 }

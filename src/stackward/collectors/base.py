@@ -17,6 +17,7 @@ _BUILTIN = {
     "data": "stackward.collectors.data:DataCollector",
     "files": "stackward.collectors.files:FilesCollector",
     "kubernetes": "stackward.collectors.kubernetes:KubernetesCollector",
+    "lineage": "stackward.lineage.collector:LineageCollector",
     "terraform": "stackward.collectors.terraform:TerraformCollector",
     "training": "stackward.lineage.training:TrainingCollector",
 }

@@ -224,12 +224,35 @@ class DataSettings(_Strict):
     jobs: Annotated[int, Field(ge=0)] = 0
     """Worker processes for local files; 0 = one per CPU."""
     engine: Annotated[str, Field(pattern=r"^(auto|hyperscan|re)$")] = "auto"
-    training: list[Path] = Field(default_factory=list)
-    """MLflow file stores and SageMaker describe JSON files read for training lineage."""
     residency: list[ResidencyPolicy] = Field(default_factory=list)
     """Where classified data and what is derived from it may live (regions, jurisdictions)."""
     usage: UsageSettings = Field(default_factory=UsageSettings)
     """Access logs that show which principals actually read and write the data."""
+
+
+class DbtManifestSource(_Strict):
+    """A dbt ``manifest.json`` and the warehouse it was built against."""
+
+    manifest: Path
+    namespace: Annotated[str, Field(min_length=1)]
+    """The warehouse in OpenLineage form (``postgres://db.internal:5432``): the manifest
+    does not record the profile's host, so relation keys are built from this."""
+
+
+class LineageSettings(_Strict):
+    """Lineage: OpenLineage events and dbt manifests, read during ``stackward scan``."""
+
+    openlineage: list[str] = Field(default_factory=list)
+    """Files, directories or globs of OpenLineage events (``.jsonl`` one event a line,
+    ``.json`` one event or a list)."""
+    receiver_dir: Path = Path(".stackward/lineage")
+    """Spool of ``stackward lineage-receiver``; read when it exists."""
+    dbt: list[DbtManifestSource] = Field(default_factory=list)
+    max_event_mb: Annotated[float, Field(gt=0)] = 4.0
+    """Events longer than this are reported and not read."""
+    training: TrainingSources = Field(default_factory=TrainingSources)
+    """MLflow file stores and SageMaker describe JSON files: training runs, their dataset
+    inputs, the models they produced and the endpoints serving them."""
 
 
 class Suppression(_Strict):
@@ -275,6 +298,7 @@ class ScanConfig(_Strict):
     reports: ReportSettings = Field(default_factory=ReportSettings)
     artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
     data: DataSettings = Field(default_factory=DataSettings)
+    lineage: LineageSettings = Field(default_factory=LineageSettings)
 
     @field_validator("severity_threshold", "fail_on", mode="before")
     @classmethod

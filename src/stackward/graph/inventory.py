@@ -40,6 +40,21 @@ class InventoryGraph:
         self._out[relation.src].append(relation)
         self._in[relation.dst].append(relation)
 
+    def remove_asset(self, asset_id: str) -> None:
+        """Remove an asset and every edge into or out of it (nothing if it is absent)."""
+        asset = self._assets.pop(asset_id, None)
+        if asset is None:
+            return
+        self._by_kind[asset.kind].remove(asset_id)
+        for edge in self._out.pop(asset_id, []):
+            self._edge_keys.discard((edge.src, edge.dst, edge.kind))
+            if edge.dst != asset_id:
+                self._in[edge.dst] = [e for e in self._in[edge.dst] if e.src != asset_id]
+        for edge in self._in.pop(asset_id, []):
+            self._edge_keys.discard((edge.src, edge.dst, edge.kind))
+            if edge.src != asset_id:
+                self._out[edge.src] = [e for e in self._out[edge.src] if e.dst != asset_id]
+
     def extend(self, assets: Iterable[Asset], relations: Iterable[Relation]) -> None:
         for asset in assets:
             self.add_asset(asset)

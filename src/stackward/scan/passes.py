@@ -16,6 +16,7 @@ from typing import Protocol
 from stackward.config.schema import ScanConfig
 from stackward.dspm.residency import ResidencyPass
 from stackward.graph.inventory import InventoryGraph
+from stackward.lineage.link import LineageLinkPass
 from stackward.lineage.propagate import PropagationPass
 from stackward.model import Skipped
 from stackward.usage import UsagePass
@@ -31,7 +32,7 @@ class GraphPass(Protocol):
 
 def builtin_passes() -> list[GraphPass]:
     """The passes of a scan, in the order they run."""
-    return [UsagePass(), PropagationPass(), ResidencyPass()]
+    return [LineageLinkPass(), UsagePass(), PropagationPass(), ResidencyPass()]
 
 
 def apply_passes(

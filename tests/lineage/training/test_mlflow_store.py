@@ -90,8 +90,8 @@ def _read(path: Path) -> TrainingLineage:
 def test_real_store_gives_runs_datasets_and_models(store: tuple[Path, list[list[str]]]) -> None:
     root, ((run_a, artifact_uri), (run_b, logged_id)) = store
     lineage = _read(root)
-    customers = "dataset:s3://acme-crm/customers/2026-11.csv"
-    holidays = f"dataset:file://{root.parent / 'holidays.csv'}"
+    customers = "lineage:dataset/s3://acme-crm/customers/2026-11.csv"
+    holidays = f"lineage:dataset/file://{root.parent / 'holidays.csv'}"
     version = "mlflow:model/churn-model/1"
     logged = f"mlflow:logged-model/{logged_id}"
     edges = {(r.src, r.kind, r.dst) for r in lineage.relations}

@@ -24,9 +24,9 @@ REGION = "eu-west-1"
 JOB = f"sagemaker:{REGION}/training-job/churn-train-2026-11-01"
 MODEL = f"sagemaker:{REGION}/model/churn-xgb"
 ENDPOINT = f"sagemaker:{REGION}/endpoint/churn-prod"
-ARTIFACT = "model:s3://acme-ml-models/churn/churn-train-2026-11-01/output/model.tar.gz"
-TRAIN = "dataset:s3://acme-crm-exports/customers/train"
-VALIDATION = "dataset:s3://acme-crm-exports/customers/validation"
+ARTIFACT = "lineage:model/s3://acme-ml-models/churn/churn-train-2026-11-01/output/model.tar.gz"
+TRAIN = "lineage:dataset/s3://acme-crm-exports/customers/train"
+VALIDATION = "lineage:dataset/s3://acme-crm-exports/customers/validation"
 LIMIT = 4 * 1024 * 1024
 
 
@@ -169,7 +169,7 @@ def test_documents_are_recognised_by_their_arn_key(document: object, kind: str |
 
 
 def test_collector_reads_configured_paths_and_is_registered() -> None:
-    config = ScanConfig.model_validate({"data": {"training": [str(FIXTURES)]}})
+    config = ScanConfig.model_validate({"lineage": {"training": {"paths": [str(FIXTURES)]}}})
     result = TrainingCollector().collect(CollectContext(config=config, files=[]))
     assert {a.id for a in result.assets} >= {JOB, MODEL, ENDPOINT}
     assert "training" in {c.name for c in load_collectors()}
@@ -178,7 +178,7 @@ def test_collector_reads_configured_paths_and_is_registered() -> None:
 
 
 def _walked_collect(root: Path, training: list[str]) -> TrainingLineage:
-    config = ScanConfig.model_validate({"data": {"training": training}})
+    config = ScanConfig.model_validate({"lineage": {"training": {"paths": training}}})
     files = walk_all([root]).files
     result = TrainingCollector().collect(CollectContext(config=config, files=files))
     lineage = TrainingLineage(skipped=result.skipped, relations=result.relations)

@@ -25,6 +25,11 @@ from stackward.dspm.records import ReadLimits
 from stackward.dspm.regions import source_region
 from stackward.dspm.results import ItemResult
 from stackward.dspm.rollup import rollup
+from stackward.lineage.naming import (
+    dataset_key_for_path,
+    dataset_key_for_postgres_dsn,
+    dataset_key_for_s3,
+)
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
 
 NAME = "data"
@@ -77,8 +82,12 @@ class DataCollector:
             if sensitive and source.uri is not None
             else AccessFacts()
         )
+        store_key = _store_key(source, target)
         for item in sensitive:
-            extra = access.datasets.get(item.location.item, {})
+            extra = dict(access.datasets.get(item.location.item, {}))
+            item_key = _item_key(source, target, item.location.item)
+            if item_key is not None:
+                extra["dataset_key"] = item_key
             asset = _item_asset(item, store_id, settings, extra)
             result.assets.append(asset)
             result.relations.append(Relation(store_id, asset.id, RelationKind.CONTAINS))
@@ -99,6 +108,7 @@ class DataCollector:
                     "items_classified": len(run.items),
                     "engine": run.engine,
                     **access.store,
+                    **({"dataset_key": store_key} if store_key else {}),
                 },
                 sensitive=bool(rolled),
             )
@@ -121,6 +131,28 @@ def _label(source: DataSource, target: str) -> str:
     if source.dsn_env is not None:
         return f"postgresql (from ${source.dsn_env})"
     return target
+
+
+def _store_key(source: DataSource, target: str) -> str | None:
+    """The store's dataset key (see :mod:`stackward.lineage.naming`); never a credential."""
+    if source.path is not None:
+        return dataset_key_for_path(source.path)
+    if source.uri is not None:
+        bucket, _, prefix = source.uri.removeprefix("s3://").partition("/")
+        return dataset_key_for_s3(bucket, prefix)
+    return dataset_key_for_postgres_dsn(target)
+
+
+def _item_key(source: DataSource, target: str, item: str) -> str | None:
+    """The key of one classified item: a member of an archive is keyed by its archive."""
+    if source.path is not None:
+        root = source.path
+        return dataset_key_for_path(root if root.is_file() else root / item.split("!", 1)[0])
+    if source.uri is not None:
+        bucket = source.uri.removeprefix("s3://").partition("/")[0]
+        return dataset_key_for_s3(bucket, item.split("!", 1)[0])
+    schema, dot, table = item.partition(".")
+    return dataset_key_for_postgres_dsn(target, schema, table) if dot else None
 
 
 def _settings(source: DataSource, data: DataSettings) -> Settings:

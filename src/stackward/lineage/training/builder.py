@@ -12,18 +12,19 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stackward.lineage.training.keys import normalise_dataset_key
+from stackward.lineage.assets import DATASET_PREFIX, MODEL_PREFIX
+from stackward.lineage.naming import normalise_dataset_key
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
 
 COLLECTOR = "training"
 
 
 def dataset_id(key: str) -> str:
-    return f"dataset:{key}"
+    return f"{DATASET_PREFIX}{key}"
 
 
 def artifact_id(key: str) -> str:
-    return f"model:{key}"
+    return f"{MODEL_PREFIX}{key}"
 
 
 def _short_name(key: str) -> str:

@@ -29,8 +29,8 @@ MAX_FILES = 10_000
 
 
 def training_sources(config: ScanConfig) -> TrainingSources:
-    """Where the training metadata is configured (``data.training``)."""
-    return TrainingSources(paths=list(config.data.training))
+    """Where the training metadata is configured (``lineage.training``)."""
+    return config.lineage.training
 
 
 class TrainingCollector:

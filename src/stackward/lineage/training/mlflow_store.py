@@ -20,8 +20,8 @@ from typing import Any
 
 import yaml
 
+from stackward.lineage.naming import dataset_key_for_path, normalise_dataset_key
 from stackward.lineage.training.builder import TrainingLineage
-from stackward.lineage.training.keys import dataset_key_for_path, normalise_dataset_key
 from stackward.model import AssetKind
 
 MAX_META_BYTES = 256 * 1024

@@ -150,18 +150,24 @@ def test_evidence_is_the_chain_from_data_to_endpoint() -> None:
 
 
 class _Classified:
-    """Stands for the data collector: a classified S3 prefix with the training input's id."""
+    """Stands for the data collector: a classified S3 prefix, named by its dataset key; the
+    lineage link pass merges the training run's input into it."""
 
     name = "classified"
 
     def collect(self, ctx: CollectContext) -> CollectResult:
         data = Asset(
-            "dataset:s3://acme-crm-exports/customers/train",
+            "data:s3://acme-crm-exports/customers::train",
             AssetKind.DATASET,
             Layer.DATA_FOUNDATION,
             "train",
             "s3://acme-crm-exports/customers/train",
-            {"data_classes": {"pii.email": {"count": 40, "confidence": 0.99, "fields": ["email"]}}},
+            {
+                "data_classes": {
+                    "pii.email": {"count": 40, "confidence": 0.99, "fields": ["email"]}
+                },
+                "dataset_key": "s3://acme-crm-exports/customers/train",
+            },
         )
         gateway = Asset(
             "tf:aws_api_gateway_rest_api.churn",
@@ -178,7 +184,10 @@ class _Classified:
 def test_scan_of_sagemaker_describe_files_reports_the_endpoint(tmp_path: Path) -> None:
     fixtures = Path(__file__).parents[3] / "lineage" / "training" / "fixtures" / "sagemaker"
     config = ScanConfig.model_validate(
-        {"store": {"path": str(tmp_path / "s.db")}, "data": {"training": [str(fixtures)]}}
+        {
+            "store": {"path": str(tmp_path / "s.db")},
+            "lineage": {"training": {"paths": [str(fixtures)]}},
+        }
     )
     result = run_scan(
         config,
