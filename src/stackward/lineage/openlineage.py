@@ -189,7 +189,7 @@ def _datasets(obj: dict[str, Any], key: str) -> tuple[DatasetRef, ...]:
 
 
 def _dataset(obj: object, key: str, index: int | None = None) -> DatasetRef:
-    if type(obj) is dict and obj.get("facets") is None:  # the common case, checked inline
+    if type(obj) is dict:  # the common cases, checked inline
         namespace, name = obj.get("namespace"), obj.get("name")
         if (
             type(namespace) is str
@@ -197,7 +197,15 @@ def _dataset(obj: object, key: str, index: int | None = None) -> DatasetRef:
             and 0 < len(namespace) <= MAX_NAME_CHARS
             and 0 < len(name) <= MAX_NAME_CHARS
         ):
-            return _plain_ref(namespace, name)
+            facets = obj.get("facets")
+            if not facets:
+                return _plain_ref(namespace, name)
+            if (
+                type(facets) is dict
+                and "columnLineage" not in facets
+                and "dataSource" not in facets
+            ):
+                return _schema_ref(namespace, name, _schema_fields(facets.get("schema")))
     where = key if index is None else f"{key}[{index}]"
     namespace, name = _name_pair(obj, where)
     assert isinstance(obj, dict)  # checked by _name_pair
@@ -226,10 +234,24 @@ def _plain_ref(namespace: str, name: str) -> DatasetRef:
 
 
 def _schema_fields(facet: object) -> tuple[str, ...]:
-    if not isinstance(facet, dict) or not isinstance(facet.get("fields"), list):
+    if type(facet) is not dict:
         return ()
-    names = (f.get("name") for f in facet["fields"][:MAX_FIELDS] if isinstance(f, dict))
-    return tuple(n for n in names if isinstance(n, str))
+    fields = facet.get("fields")
+    if type(fields) is not list:
+        return ()
+    return tuple(
+        [
+            name
+            for field in fields[:MAX_FIELDS]
+            if type(field) is dict and type(name := field.get("name")) is str
+        ]
+    )
+
+
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE)
+def _schema_ref(namespace: str, name: str, fields: tuple[str, ...]) -> DatasetRef:
+    """A dataset with only a schema facet; shared between events that repeat it."""
+    return DatasetRef(namespace, name, _key(namespace, name), fields)
 
 
 def _column_lineage(facet: object) -> Mapping[str, tuple[str, ...]] | None:
