@@ -8,11 +8,17 @@ from functools import cache
 import pytest
 
 from stackward.config import ScanConfig, load_config
+from stackward.report.data_map import build_data_map
 from stackward.scan import ScanResult, run_scan
 from tests.conftest import EXAMPLES
 
 VULNERABLE = EXAMPLES / "ai-stack"
 FIXED = EXAMPLES / "ai-stack-fixed"
+FEATURES = "lineage:dataset/s3://acme-ml-training-data/features/churn"
+MODEL = (
+    "lineage:model/s3://acme-ml-model-artifacts/churn-xgb/churn-xgb-2026-11-02/output/model.tar.gz"
+)
+ENDPOINT = "sagemaker:us-east-1/endpoint/churn-scoring"
 _ROW = re.compile(r"^\|\s*(SW-[A-Z0-9-]+)\s*\|\s*`?([^|`]+?)`?\s*\|")
 
 
@@ -65,3 +71,38 @@ def test_example_scans_are_complete_and_have_attack_paths() -> None:
     assert len({meta.layer for meta in scan("ai-stack").rules.values()}) >= 6
     layers_with_findings = {f.layer for f in scan("ai-stack").findings}
     assert len(layers_with_findings) >= 6
+
+
+def test_data_map_follows_the_customer_extract_out_of_the_eu() -> None:
+    """The customer extract's card: where it lives, the features and model built from it,
+    the endpoint serving that model (through the deployed model that loads the artifact), and
+    where the residency policy broke (us-east-1)."""
+    cards = build_data_map(scan("ai-stack"))
+    key = (VULNERABLE / "datasets" / "customers.csv").resolve().as_uri()
+    [customers] = cards.find(key)
+    assert customers.placement.region == "eu-west-1"
+    assert customers.placement.violations == ()
+    assert {c.name for c in customers.classes} >= {"pii.email", "pii.person_name"}
+    downstream = {node.id for node in customers.lineage.downstream}
+    assert {FEATURES, MODEL, ENDPOINT} <= downstream
+    for asset in (FEATURES, MODEL, ENDPOINT):
+        [card] = cards.find(asset)
+        assert card.placement.region == "us-east-1", asset
+        assert [(v.policy, v.region) for v in card.placement.violations] == [
+            ("personal data stays in the EU", "us-east-1")
+        ], asset
+        sources = {s for c in card.classes if c.name.startswith("pii.") for s in c.derived_from}
+        assert sources == {customers.id}, asset
+    [features] = cards.find(FEATURES)
+    assert "SW-DATA-007" in {f.rule_id for f in features.findings}
+
+
+def test_fixed_twin_trains_in_the_eu_on_pseudonymised_data() -> None:
+    graph = scan("ai-stack-fixed").graph
+    endpoint = graph["sagemaker:eu-west-1/endpoint/churn-scoring"]
+    features = graph["lineage:dataset/s3://acme-ml-training-data-eu/features/churn"]
+    assert endpoint.region == features.region == "eu-west-1"
+    assert "derived_classes" not in endpoint.properties
+    assert not [
+        a.id for a in graph.assets() if a.region == "us-east-1" and a.id.startswith("sagemaker:")
+    ]

@@ -54,6 +54,12 @@ def _lineage_receiver() -> Command:
     return lineage_receiver
 
 
+def _data() -> Command:
+    from stackward.cli.data_cmd import data
+
+    return data
+
+
 def _init() -> Command:
     from stackward.cli.init_cmd import init
 
@@ -73,6 +79,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "paths": _paths,
     "lineage": _lineage,
     "lineage-receiver": _lineage_receiver,
+    "data": _data,
     "init": _init,
     "checks": _checks,
 }

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from stackward.config.schema import ScanConfig
+from stackward.config.schema import DataSettings, LineageSettings, ScanConfig
 
 
 class ConfigError(ValueError):
@@ -115,9 +115,52 @@ def load_config(path: Path) -> ScanConfig:
             "sources": sources,
             "store": config.store.model_copy(update={"path": store_path}),
             "artifacts": artifacts,
+            "data": _data_under(base, config.data),
+            "lineage": _lineage_under(base, config.lineage),
         }
     )
 
 
 def _under(base: Path, path: Path) -> Path:
     return path if path.is_absolute() else base / path
+
+
+def _glob_under(base: Path, pattern: str) -> str:
+    """A path or glob joined to ``base`` as text, so its wildcards are kept for later."""
+    return pattern if Path(pattern).is_absolute() else str(base / pattern)
+
+
+def _data_under(base: Path, data: DataSettings) -> DataSettings:
+    """Local source paths, identity files and access-log globs; URIs and DSNs are not paths."""
+    sources = [
+        source.model_copy(
+            update={
+                "path": None if source.path is None else _under(base, source.path),
+                "identities": None
+                if source.identities is None
+                else _under(base, source.identities),
+            }
+        )
+        for source in data.sources
+    ]
+    logs = [log.model_copy(update={"path": _glob_under(base, log.path)}) for log in data.usage.logs]
+    usage = data.usage.model_copy(update={"logs": logs})
+    return data.model_copy(update={"sources": sources, "usage": usage})
+
+
+def _lineage_under(base: Path, lineage: LineageSettings) -> LineageSettings:
+    """Event files and globs, the receiver spool, dbt manifests and training metadata."""
+    dbt = [
+        entry.model_copy(update={"manifest": _under(base, entry.manifest)}) for entry in lineage.dbt
+    ]
+    training = lineage.training.model_copy(
+        update={"paths": [_under(base, p) for p in lineage.training.paths]}
+    )
+    return lineage.model_copy(
+        update={
+            "openlineage": [_glob_under(base, p) for p in lineage.openlineage],
+            "receiver_dir": _under(base, lineage.receiver_dir),
+            "dbt": dbt,
+            "training": training,
+        }
+    )

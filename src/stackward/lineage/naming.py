@@ -116,6 +116,23 @@ def dataset_key_from_openlineage(namespace: str, name: str) -> str:
     return f"{namespace.rstrip('/')}/{name.lstrip('/')}"
 
 
+def is_relative_file_name(namespace: str, name: str) -> bool:
+    """An OpenLineage dataset in the ``file`` namespace named by a relative path.
+
+    The spec names local files by their absolute path, which is what producers write. A
+    relative name (``datasets/customers.csv``) is accepted for lineage kept in a repository
+    next to the data it describes, whose absolute location is not known when it is written.
+    """
+    return namespace.strip() == "file" and not name.strip().startswith("/")
+
+
+def dataset_key_for_relative_file(name: str, base: str | os.PathLike[str]) -> str:
+    """The key of a relative ``file`` name, resolved against ``base`` (the directory of the
+    event file that holds it), as relative paths in ``stackward.yaml`` are resolved against
+    the config file."""
+    return dataset_key_for_path(Path(base) / name.strip())
+
+
 def _normalise_postgres(uri: str) -> str:
     parts = urlsplit(uri)
     host = (parts.hostname or "localhost").lower()

@@ -13,14 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 from urllib.parse import urlsplit, urlunsplit
 
 import orjson
 
-from stackward.lineage.naming import dataset_key_from_openlineage
+from stackward.lineage.naming import (
+    dataset_key_for_relative_file,
+    dataset_key_from_openlineage,
+    is_relative_file_name,
+)
 
 EVENT_TYPES = frozenset({"START", "RUNNING", "COMPLETE", "ABORT", "FAIL", "OTHER"})
 MAX_EVENT_BYTES = 4 * 1024 * 1024
@@ -303,11 +307,51 @@ def read_events(
     without being held in memory; blank lines are ignored; every other bad line is a
     :class:`LineProblem`.
     """
+    base = path.absolute().parent
     if path.suffix.lower() == ".json":
-        yield from _read_json_document(path, max_event_bytes)
-        return
+        items: Iterator[LineageEvent | LineProblem] = _read_json_document(path, max_event_bytes)
+    else:
+        items = _read_lines_of(path, max_event_bytes)
+    for item in items:
+        yield _relative_files_under(item, base) if isinstance(item, LineageEvent) else item
+
+
+def _read_lines_of(path: Path, max_event_bytes: int) -> Iterator[LineageEvent | LineProblem]:
     with path.open("rb") as handle:
         yield from _read_lines(handle, str(path), max_event_bytes)
+
+
+def _relative_files_under(event: LineageEvent, base: Path) -> LineageEvent:
+    """Datasets named by a relative path in the ``file`` namespace, keyed under ``base``
+    (see :func:`~stackward.lineage.naming.is_relative_file_name`)."""
+    refs = (*event.inputs, *event.outputs)
+    if not any(is_relative_file_name(r.namespace, r.name) for r in refs):
+        return event
+    rekeyed = {
+        r.key: dataset_key_for_relative_file(r.name, base)
+        for r in refs
+        if is_relative_file_name(r.namespace, r.name)
+    }
+
+    def rebase(ref: DatasetRef) -> DatasetRef:
+        lineage = ref.column_lineage
+        if lineage is not None:
+            lineage = {
+                out: tuple(_rekey_field(source, rekeyed) for source in sources)
+                for out, sources in lineage.items()
+            }
+        return replace(ref, key=rekeyed.get(ref.key, ref.key), column_lineage=lineage)
+
+    return replace(
+        event,
+        inputs=tuple(rebase(r) for r in event.inputs),
+        outputs=tuple(rebase(r) for r in event.outputs),
+    )
+
+
+def _rekey_field(source: str, rekeyed: Mapping[str, str]) -> str:
+    key, sep, field = source.rpartition("#")
+    return f"{rekeyed[key]}{sep}{field}" if key in rekeyed else source
 
 
 def _read_lines(

@@ -1,7 +1,7 @@
 """Walking lineage up or down from one asset.
 
-Upstream of X: ``DERIVED_FROM``, ``TRAINED_ON`` and ``SERVES`` out of X, and ``WRITES``
-into X (the producing job), then ``READS`` out of that job. Downstream is the reverse. A
+Upstream of X: ``DERIVED_FROM``, ``TRAINED_ON``, ``SERVES`` and ``LOADS_MODEL`` out of X, and
+``WRITES`` into X (the producing job), then ``READS`` out of that job. Downstream is the reverse. A
 ``DERIVED_FROM`` edge recorded by a job already shown is not shown again beside it.
 """
 
@@ -16,7 +16,12 @@ from stackward.lineage.naming import normalise_dataset_key
 from stackward.model import Asset, Relation, RelationKind
 
 Direction = Literal["upstream", "downstream"]
-_FOLLOWED = (RelationKind.DERIVED_FROM, RelationKind.TRAINED_ON, RelationKind.SERVES)
+_FOLLOWED = (
+    RelationKind.DERIVED_FROM,
+    RelationKind.TRAINED_ON,
+    RelationKind.SERVES,
+    RelationKind.LOADS_MODEL,
+)
 MAX_NODES = 10_000
 
 

@@ -25,6 +25,8 @@ from stackward.graph.attack_paths import AttackPath
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Finding, Framework, Layer, Severity
 from stackward.report.atlas_matrix import atlas_matrix
+from stackward.report.data_map import build_data_map
+from stackward.report.lineage_svg import lineage_drawings
 from stackward.report.nist_coverage import nist_coverage
 from stackward.report.references import STANDARDS
 from stackward.scan.result import ScanResult
@@ -128,6 +130,8 @@ def _inline_script(env: Environment) -> tuple[Markup, str]:
 def context(result: ScanResult) -> dict[str, Any]:
     """Everything the template shows, computed here so the template only lays it out."""
     matrix = atlas_matrix(result.findings)
+    data_map = build_data_map(result)
+    drawings = lineage_drawings(result.graph, (card.id for card in data_map.assets))
     return {
         "version": __version__,
         "result": result,
@@ -146,6 +150,10 @@ def context(result: ScanResult) -> dict[str, Any]:
         "nist": nist_coverage(result.rules, result.findings),
         "paths": [path_view(p, result.graph, result.findings) for p in result.attack_paths],
         "standards": list(STANDARDS.values()),
+        "data_map": data_map,
+        "lineage_overview": Markup(drawings.overview),  # noqa: S704 - built by xml.etree
+        "lineage_overview_nodes": drawings.overview_nodes,
+        "lineage_by_asset": {k: Markup(v) for k, v in drawings.by_asset.items()},  # noqa: S704
     }
 
 

@@ -1,4 +1,4 @@
-"""Native JSON: the whole scan (summary, findings, paths, skipped, inventory counts)."""
+"""Native JSON: the whole scan (summary, findings, paths, skipped, inventory counts, data map)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from stackward import __version__
 from stackward.model import Finding
+from stackward.report.data_map import build_data_map, data_map_dict
 from stackward.scan.result import ScanResult
 
 
@@ -67,5 +68,6 @@ class JsonReporter:
                 {"location": s.location, "reason": s.reason, "collector": s.collector}
                 for s in result.skipped
             ],
+            "data_map": data_map_dict(build_data_map(result)),
         }
         return json.dumps(doc, indent=2, sort_keys=False) + "\n"

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from stackward.collectors.kubernetes import data_objects, network, rbac
+from stackward.collectors.kubernetes import data_access, data_objects, network, rbac
 from stackward.collectors.kubernetes.ids import object_id
 from stackward.collectors.kubernetes.manifests import SourcedObject
 from stackward.collectors.kubernetes.objects import ObjectInfo, info_of, make_asset
@@ -82,6 +82,7 @@ def transform(objects: Iterable[SourcedObject], cluster: str = "") -> Inventory:
     builder.link()
     inventory.assets = builder.assets
     inventory.relations = builder.relations
+    inventory.relations += data_access.add_data_access(inventory.assets, parsed.bindings, cluster)
     _add_namespaces(inventory, parsed, cluster)
     return inventory
 
