@@ -1,7 +1,7 @@
 """Finds the assets and principal ids that log targets and log principals stand for.
 
-Data assets are found by ``dataset_key`` (or, for assets the data collector made before
-keys existed, an ``s3://`` ``path``); an S3 object matches every asset whose key is a prefix
+Data assets are found by ``dataset_key`` normalised as every collector writes it (or an
+``s3://`` ``path``); an S3 object matches every asset whose key is a prefix
 of it (the classified prefix and the bucket). PostgreSQL tables are found within the store
 the log belongs to by the collector's dataset id (``data:<store label>::schema.table``).
 Kubernetes objects are found by the collector's ids. Principals get the ids of the shared
@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from stackward.collectors.kubernetes.ids import object_id
 from stackward.config.schema import DataSource
 from stackward.graph.inventory import InventoryGraph
+from stackward.lineage.naming import normalise_dataset_key
 from stackward.model import AssetKind, Layer
 
 S3_ANONYMOUS_ID = "s3principal:aws/*anonymous*"
@@ -36,7 +37,7 @@ def store_label(store: str, sources: list[DataSource]) -> str:
 
 
 def _key(value: str) -> str:
-    return value.strip().rstrip("/")
+    return normalise_dataset_key(value).rstrip("/")
 
 
 class AssetIndex:
