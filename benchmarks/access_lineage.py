@@ -157,9 +157,9 @@ def render(options: argparse.Namespace, access: dict[str, Any], lineage: dict[st
         f" datasets, usage, propagation, residency) took {lr['passes_s']} s and marked"
         f" {lr['assets_with_derived_classes']:,} assets as derived from personal data."
         f" Problems reported: {lr['skipped']}.",
-        "- No peer tool does either analysis offline: open-source DSPM and lineage tools"
-        " (OpenLineage's Marquez, DataHub) are servers that ingest events; none computes"
-        " effective PostgreSQL access. So there is no side-by-side row.",
+        "- No peer tool is named for these analyses, and the peers measured elsewhere on this"
+        " page (checkov, Presidio, detect-secrets, CredSweeper, the model scanners) do neither,"
+        " so there is no side-by-side row.",
     ]
     return "\n".join(lines)
 
