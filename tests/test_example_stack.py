@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 
 from stackward.config import ScanConfig, load_config
+from stackward.model import RelationKind
 from stackward.report.data_map import build_data_map
 from stackward.scan import ScanResult, run_scan
 from tests.conftest import EXAMPLES
@@ -18,7 +19,8 @@ FEATURES = "lineage:dataset/s3://acme-ml-training-data/features/churn"
 MODEL = (
     "lineage:model/s3://acme-ml-model-artifacts/churn-xgb/churn-xgb-2026-11-02/output/model.tar.gz"
 )
-ENDPOINT = "sagemaker:us-east-1/endpoint/churn-scoring"
+ENDPOINT = "tf:aws_sagemaker_endpoint.churn"
+"""The endpoint the plan declares; the describe output of the same endpoint is merged into it."""
 _ROW = re.compile(r"^\|\s*(SW-[A-Z0-9-]+)\s*\|\s*`?([^|`]+?)`?\s*\|")
 
 
@@ -99,10 +101,40 @@ def test_data_map_follows_the_customer_extract_out_of_the_eu() -> None:
 
 def test_fixed_twin_trains_in_the_eu_on_pseudonymised_data() -> None:
     graph = scan("ai-stack-fixed").graph
-    endpoint = graph["sagemaker:eu-west-1/endpoint/churn-scoring"]
+    endpoint = graph[ENDPOINT]
+    assert endpoint.prop("merged_from") == ["sagemaker:eu-west-1/endpoint/churn-scoring"]
     features = graph["lineage:dataset/s3://acme-ml-training-data-eu/features/churn"]
     assert endpoint.region == features.region == "eu-west-1"
     assert "derived_classes" not in endpoint.properties
     assert not [
         a.id for a in graph.assets() if a.region == "us-east-1" and a.id.startswith("sagemaker:")
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "region", "exposed", "authorizations"),
+    [
+        ("ai-stack", "us-east-1", True, ["NONE"]),
+        ("ai-stack-fixed", "eu-west-1", False, ["AWS_IAM"]),
+    ],
+    ids=["public-api", "private-api"],
+)
+def test_churn_api_routes_to_the_one_merged_endpoint(
+    name: str, region: str, exposed: bool, authorizations: list[str]
+) -> None:
+    """The plan's endpoint and the described one are one node; the API routes to it."""
+    graph = scan(name).graph
+    described = f"sagemaker:{region}/endpoint/churn-scoring"
+    assert described not in graph
+    endpoint = graph[ENDPOINT]
+    assert endpoint.region == region
+    assert endpoint.prop("resource_key") == f"aws:sagemaker:{region}:endpoint/churn-scoring"
+    assert endpoint.prop("merged_from") == [described]
+    assert f"sagemaker:{region}/model/churn-xgb" in {
+        m.id for m in graph.successors(ENDPOINT, RelationKind.SERVES)
+    }
+    api = graph["tf:aws_api_gateway_rest_api.churn"]
+    assert api.internet_exposed is exposed
+    assert api.prop("authorizations") == authorizations
+    assert api.prop("routes_to_endpoints") == ["churn-scoring"]
+    assert [r.dst for r in graph.outgoing(api.id, RelationKind.ROUTES_TO)] == [ENDPOINT]

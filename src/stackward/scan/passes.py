@@ -1,9 +1,11 @@
 """Graph passes: work that needs what every collector found, done before checks run.
 
 A collector sees only its own sources, so facts that join sources are computed here on the
-whole inventory: lineage datasets matched to the classified datasets they name, access-log
-usage matched to the principals and assets it concerns, classes carried down lineage to the
-models and endpoints built from the data. Passes run in the order listed; each reads the
+whole inventory: lineage datasets matched to the classified datasets they name, one node for
+a cloud resource two collectors describe (a SageMaker endpoint from Terraform and from
+describe output), access-log usage matched to the principals and assets it concerns, classes
+carried down lineage to the models and endpoints built from the data, and regions checked
+against residency policies. Passes run in the order listed; each reads the
 graph, replaces assets or adds relations, and returns what it could not use as
 :class:`Skipped` entries. A pass that fails is reported and the scan goes on.
 """
@@ -18,6 +20,7 @@ from stackward.dspm.residency import ResidencyPass
 from stackward.graph.inventory import InventoryGraph
 from stackward.lineage.link import LineageLinkPass
 from stackward.lineage.propagate import PropagationPass
+from stackward.lineage.resource_merge import ResourceMergePass
 from stackward.model import Skipped
 from stackward.usage import UsagePass
 
@@ -32,7 +35,7 @@ class GraphPass(Protocol):
 
 def builtin_passes() -> list[GraphPass]:
     """The passes of a scan, in the order they run."""
-    return [LineageLinkPass(), UsagePass(), PropagationPass(), ResidencyPass()]
+    return [LineageLinkPass(), ResourceMergePass(), UsagePass(), PropagationPass(), ResidencyPass()]
 
 
 def apply_passes(

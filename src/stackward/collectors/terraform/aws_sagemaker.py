@@ -13,6 +13,7 @@ from stackward.collectors.terraform.aws_s3 import bucket_targets
 from stackward.collectors.terraform.build import Build, asset_id
 from stackward.collectors.terraform.document import TfResource
 from stackward.collectors.terraform.mapper import ProviderMappers
+from stackward.lineage.resource_merge import sagemaker_endpoint_key
 from stackward.model import AssetKind, Layer, RelationKind
 
 _MODEL = "aws_sagemaker_model"
@@ -120,12 +121,20 @@ def _endpoint(res: TfResource, build: Build) -> None:
         res,
         AssetKind.MODEL_ENDPOINT,
         Layer.CORE_AI,
-        {"service": "sagemaker", "endpoint_config_name": res.value("endpoint_config_name")},
+        {
+            "service": "sagemaker",
+            "endpoint_config_name": res.value("endpoint_config_name"),
+            "resource_key": sagemaker_endpoint_key(res.region, _text(res.get("name"))),
+        },
     )
     for config in build.targets(res, "endpoint_config_name", _CONFIG):
         build.relate(draft.id, asset_id(config.address), RelationKind.REFERENCES)
         for model in build.targets(config, "production_variants.model_name", _MODEL):
             build.relate(draft.id, asset_id(model.address), RelationKind.SERVES, via=config.address)
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _feature_group(res: TfResource, build: Build) -> None:

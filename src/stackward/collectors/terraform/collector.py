@@ -9,6 +9,7 @@ from stackward.collectors.base import CollectContext, CollectResult
 from stackward.collectors.files.collector import file_asset_id
 from stackward.collectors.sniff import FileKind, open_regular
 from stackward.collectors.terraform import (
+    aws_apigateway,
     aws_bedrock,
     aws_iam,
     aws_platform,
@@ -32,6 +33,7 @@ _PROVIDERS: tuple[ProviderMappers, ...] = (
     aws_platform.MAPPERS,
     aws_sagemaker.MAPPERS,
     aws_bedrock.MAPPERS,
+    aws_apigateway.MAPPERS,
     gcp.MAPPERS,
     azure.MAPPERS,
     data_access.MAPPERS,  # last: reads what every other finisher derived

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from stackward.lineage.resource_merge import sagemaker_endpoint_key
 from stackward.lineage.training.builder import TrainingLineage
 from stackward.model import AssetKind, RelationKind
 
@@ -195,6 +196,7 @@ def _endpoint(
             "arn": doc[ENDPOINT],
             "status": _text(doc, "EndpointStatus"),
             "endpoint_config_name": config_name,
+            "resource_key": sagemaker_endpoint_key(region, name),
         },
         region,
     )
