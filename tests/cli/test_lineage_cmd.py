@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,15 @@ def test_upstream_of_a_model_reaches_the_classified_csv(project: Path) -> None:
     } in tree["edges"]
 
 
-def test_downstream_text_tree_of_the_csv(project: Path) -> None:
-    code, out = _lineage(
-        project, f"file://{project}/lake/customers.csv", "--downstream", "--depth", "2"
-    )
+@pytest.mark.parametrize(
+    "named_as",
+    [
+        pytest.param(lambda root: f"file://{root}/lake/customers.csv", id="dataset-key"),
+        pytest.param(lambda root: f"{root}/lake/customers.csv", id="local-path"),
+    ],
+)
+def test_downstream_text_tree_of_the_csv(project: Path, named_as: Callable[[Path], str]) -> None:
+    code, out = _lineage(project, named_as(project), "--downstream", "--depth", "2")
     assert code == OK, out
     lines = out.splitlines()
     assert "classes: pii.email" in lines[0] and "region: unknown" in lines[0]

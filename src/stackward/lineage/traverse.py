@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from stackward.graph.inventory import InventoryGraph
-from stackward.lineage.naming import normalise_dataset_key
+from stackward.lineage.naming import dataset_key_for_path, normalise_dataset_key
 from stackward.model import Asset, Relation, RelationKind
 
 Direction = Literal["upstream", "downstream"]
@@ -36,16 +37,21 @@ class LineageTree:
 
 
 def find_asset(graph: InventoryGraph, ref: str) -> Asset | list[Asset]:
-    """The asset named by an id, a dataset key or a unique name; else the candidates."""
+    """The asset named by an id, a dataset key, a local path (an absolute one, or one relative
+    to the working directory) or a unique name; else the candidates."""
     exact = graph.get(ref)
     if exact is not None:
         return exact
-    key = normalise_dataset_key(ref)
+    key = dataset_key_for_path(ref) if _is_local_path(ref) else normalise_dataset_key(ref)
     by_key = [a for a in graph.assets() if a.prop("dataset_key") == key]
     if len(by_key) == 1:
         return by_key[0]
     by_name = by_key or [a for a in graph.assets() if a.name == ref]
     return by_name[0] if len(by_name) == 1 else by_name
+
+
+def _is_local_path(ref: str) -> bool:
+    return "://" not in ref and (ref.startswith("/") or Path(ref).exists())
 
 
 def lineage_steps(graph: InventoryGraph, asset_id: str, direction: Direction) -> list[Relation]:
