@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -128,3 +129,16 @@ def parse_timestamp(text: str) -> dt.datetime | None:
         offset = dt.timedelta(hours=int(zone.group(2)), minutes=int(zone.group(3) or 0))
         offset = -offset if zone.group(1) == "-" else offset
     return naive.replace(tzinfo=dt.timezone(offset)).astimezone(dt.UTC)
+
+
+def json_lines(path: Path, problems: LogReport, what: str) -> Iterator[tuple[int, object]]:
+    """``(line number, decoded value)`` of a JSON Lines file; blank lines are skipped and a
+    line that is not JSON is counted as ``not <what> (truncated or malformed)``."""
+    with open_text(path) as stream:
+        for number, text in bounded_lines(stream, problems):
+            if not text.strip():
+                continue
+            try:
+                yield number, json.loads(text)
+            except (json.JSONDecodeError, RecursionError):
+                problems.add(number, f"not {what} (truncated or malformed)")

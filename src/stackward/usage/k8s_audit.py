@@ -8,7 +8,6 @@ write; ``create pods/exec`` (and attach) is a way into the pod and is recorded a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ from stackward.usage.events import (
     AccessEvent,
     Action,
     LogReport,
-    bounded_lines,
-    open_text,
+    json_lines,
     parse_timestamp,
 )
 
@@ -37,24 +35,16 @@ _POD_ENTRY = frozenset({"exec", "attach", "portforward"})
 
 
 def read_k8s_audit(path: Path, problems: LogReport, cluster: str = "") -> Iterator[AccessEvent]:
-    with open_text(path) as stream:
-        for number, text in bounded_lines(stream, problems):
-            if not text.strip():
-                continue
-            try:
-                entry = json.loads(text)
-            except (json.JSONDecodeError, RecursionError):
-                problems.add(number, "not a JSON audit event (truncated or malformed)")
-                continue
-            if not isinstance(entry, Mapping) or entry.get("kind") != "Event":
-                problems.add(number, "not an audit.k8s.io Event")
-                continue
-            seen = parse_timestamp(str(entry.get("stageTimestamp") or ""))
-            if seen is not None:
-                problems.saw(seen)
-            event = _event(entry, str(path), number, cluster, problems)
-            if event is not None:
-                yield event
+    for number, entry in json_lines(path, problems, "a JSON audit event"):
+        if not isinstance(entry, Mapping) or entry.get("kind") != "Event":
+            problems.add(number, "not an audit.k8s.io Event")
+            continue
+        seen = parse_timestamp(str(entry.get("stageTimestamp") or ""))
+        if seen is not None:
+            problems.saw(seen)
+        event = _event(entry, str(path), number, cluster, problems)
+        if event is not None:
+            yield event
 
 
 def _event(

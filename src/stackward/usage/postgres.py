@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from stackward.usage.events import (
     AccessEvent,
     LogReport,
     bounded_lines,
+    json_lines,
     open_text,
     parse_timestamp,
 )
@@ -140,20 +140,12 @@ def read_csvlog(path: Path, problems: LogReport) -> Iterator[AccessEvent]:
 def read_jsonlog(path: Path, problems: LogReport) -> Iterator[AccessEvent]:
     """jsonlog (PostgreSQL 15+): one JSON object per line."""
     tracker = StatementTracker(str(path), problems, audit_only=False)
-    with open_text(path) as stream:
-        for number, text in bounded_lines(stream, problems):
-            if not text.strip():
-                continue
-            try:
-                entry = json.loads(text)
-            except (json.JSONDecodeError, RecursionError):
-                problems.add(number, "not a JSON object (truncated or malformed)")
-                continue
-            record = _json_record(entry, number)
-            if record is None:
-                problems.add(number, "jsonlog record without timestamp, pid or severity")
-                continue
-            yield from tracker.feed(record)
+    for number, entry in json_lines(path, problems, "a JSON object"):
+        record = _json_record(entry, number)
+        if record is None:
+            problems.add(number, "jsonlog record without timestamp, pid or severity")
+            continue
+        yield from tracker.feed(record)
     yield from tracker.finish()
 
 
