@@ -18,6 +18,7 @@ from stackward.cli.exit_codes import (
     PARTIAL_SCAN_AND_FINDINGS,
     USAGE_OR_CONFIG_ERROR,
 )
+from tests.conftest import EXAMPLES
 
 runner = CliRunner()
 
@@ -128,3 +129,14 @@ def test_init_writes_a_valid_commented_config(tmp_path: Path) -> None:
 def test_checks_command_lists_registered_checks() -> None:
     result = runner.invoke(app, ["checks"])
     assert result.exit_code == 0 and "SW-MODEL-001" in result.output
+
+
+def test_scan_writes_a_cyclonedx_bom_as_its_output_format(tmp_path: Path) -> None:
+    out = tmp_path / "stack.cdx.json"
+    code, _ = _scan(
+        str(EXAMPLES / "ai-stack"), "--format", "cyclonedx", "-o", str(out), "--no-store"
+    )
+    assert code in (0, 3)
+    bom = json.loads(out.read_text(encoding="utf-8"))
+    assert bom["bomFormat"] == "CycloneDX" and bom["specVersion"] == "1.6"
+    assert any(c["type"] == "machine-learning-model" for c in bom["components"])

@@ -42,6 +42,12 @@ def _paths() -> Command:
     return paths
 
 
+def _bom() -> Command:
+    from stackward.cli.bom_cmd import bom
+
+    return bom
+
+
 def _lineage() -> Command:
     from stackward.cli.lineage_cmd import lineage
 
@@ -77,6 +83,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "scan-model": _scan_model,
     "classify": _classify,
     "paths": _paths,
+    "bom": _bom,
     "lineage": _lineage,
     "lineage-receiver": _lineage_receiver,
     "data": _data,

@@ -18,7 +18,7 @@ from stackward.scan import ScanResult, run_scan
 from stackward.scan.pipeline import scope_of
 from stackward.store import StoreError, open_store
 
-FORMATS = ("console", "json", "sarif", "ocsf", "html")
+FORMATS = ("console", "json", "sarif", "ocsf", "html", "cyclonedx")
 
 
 def scan(

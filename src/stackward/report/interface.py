@@ -14,6 +14,7 @@ _BUILTIN = {
     "sarif": "stackward.report.sarif:SarifReporter",
     "ocsf": "stackward.report.ocsf:OcsfReporter",
     "html": "stackward.report.html:HtmlReporter",
+    "cyclonedx": "stackward.report.bom:CycloneDxReporter",
 }
 
 
