@@ -34,11 +34,26 @@ class KubernetesClusterSource(_Strict):
     namespaces: list[str] = Field(default_factory=list)
 
 
+class CodeSettings(_Strict):
+    """The AI bill of materials read from Python files, notebooks and dependency files."""
+
+    enabled: bool = True
+    """Parse Python and notebook code cells for AI components, models, datasets, prompts,
+    agent tools and unsafe patterns, and read dependency files for AI packages."""
+    max_file_kb: Annotated[int, Field(ge=1, le=65536)] = 1024
+    """Python files (and notebook cells) larger than this are not parsed; a skipped entry
+    says so. Bounds parser time and memory on generated or hostile files."""
+    max_facts_per_file: Annotated[int, Field(ge=1, le=10000)] = 200
+    """At most this many models, datasets, prompts, tools and risks of each kind are kept per
+    file; the file is marked ``code_facts_truncated`` when more were found."""
+
+
 class Sources(_Strict):
     paths: list[Path] = Field(default_factory=list)
     exclude: list[str] = Field(default_factory=lambda: list(DEFAULT_EXCLUDES))
     max_parse_mb: Annotated[float, Field(gt=0)] = 64.0
     kubernetes_clusters: list[KubernetesClusterSource] = Field(default_factory=list)
+    code: CodeSettings = Field(default_factory=CodeSettings)
 
     @property
     def max_parse_bytes(self) -> int:

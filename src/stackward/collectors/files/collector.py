@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from stackward.artifacts.signing import SignatureVerifier
 from stackward.collectors.base import CollectContext, CollectResult
@@ -25,6 +26,9 @@ from stackward.collectors.sniff import FileKind
 from stackward.collectors.walk import FileEntry
 from stackward.config.schema import ArtifactSettings
 from stackward.model import Asset, AssetKind, Layer, Skipped
+
+if TYPE_CHECKING:
+    from stackward.code.reader import CodeInventory
 
 NAME = "files"
 
@@ -155,6 +159,7 @@ class FilesCollector:
         settings = ctx.config.artifacts
         signatures = SignatureVerifier(settings.signing)
         linked_blobs = hub_blobs_behind_snapshots(entries)
+        code = None if self.models_only else _code_inventory(ctx)
         for entry in entries:
             if entry.path in linked_blobs and "/blobs/" in entry.rel:
                 continue  # the snapshot link that resolves to it is the asset
@@ -176,6 +181,8 @@ class FilesCollector:
             elif entry.kind is FileKind.MODEL_ARTIFACT:
                 scanned, _ = _scan_artifact(entry, settings, signatures)
             reading = read_content(entry, limit)
+            if code is not None:
+                result.relations.extend(code.read(entry, file_asset_id(entry), limit, reading))
             if entry.kind is FileKind.MODEL_ARTIFACT:
                 _add_architecture(entry, configs, limit, reading)
                 if scanned is not None:
@@ -186,7 +193,19 @@ class FilesCollector:
             result.skipped.extend(reading.skipped)
             if entry.kind in _REFERRING_KINDS and reading.references:
                 result.relations.extend(relations_for(entry, asset.id, reading.references, index))
+        if code is not None:
+            result.assets.extend(code.assets())
         return result
+
+
+def _code_inventory(ctx: CollectContext) -> CodeInventory | None:
+    """The AI bill of materials reader (``sources.code``), imported only when enabled."""
+    settings = ctx.config.sources.code
+    if not settings.enabled:
+        return None
+    from stackward.code.reader import CodeInventory
+
+    return CodeInventory(settings)
 
 
 class ModelFilesCollector(FilesCollector):

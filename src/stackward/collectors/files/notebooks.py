@@ -130,3 +130,16 @@ def _describe(document: dict[str, Any], cells: list[dict[str, Any]], reading: Re
             "data_paths": sorted(paths),
         }
     )
+
+
+def code_cell_sources(document: object) -> list[tuple[int, str]] | None:
+    """``(cell index, source)`` of each code cell, indexed as in ``unsafe_loads``; ``None``
+    when the document has no cells list."""
+    cells = _cells(document) if isinstance(document, dict) else None
+    if cells is None:
+        return None
+    return [
+        (index, _text(cell.get("source", cell.get("input"))))
+        for index, cell in enumerate(cells)
+        if cell.get("cell_type") == "code"
+    ]

@@ -1,0 +1,1 @@
+"""Checks on unsafe patterns the code analysis recorded on source files and notebooks."""
