@@ -18,6 +18,7 @@ _BUILTIN = {
     "files": "stackward.collectors.files:FilesCollector",
     "kubernetes": "stackward.collectors.kubernetes:KubernetesCollector",
     "lineage": "stackward.lineage.collector:LineageCollector",
+    "mlflow": "stackward.collectors.mlflow:MlflowCollector",
     "terraform": "stackward.collectors.terraform:TerraformCollector",
     "training": "stackward.lineage.training:TrainingCollector",
 }

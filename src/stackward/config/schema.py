@@ -270,6 +270,27 @@ class LineageSettings(_Strict):
     inputs, the models they produced and the endpoints serving them."""
 
 
+class MlflowSource(_Strict):
+    """An MLflow tracking server read through its REST API (read-only requests only)."""
+
+    url: Annotated[str, Field(pattern=r"^https?://[^/\s]+(/\S*)?$")]
+    """Base URL of the server (``https://mlflow.internal``, ``http://127.0.0.1:5000``)."""
+    token_env: str | None = None
+    """Name of an environment variable holding a bearer token, or ``user:password`` for basic
+    auth, so the credential stays out of this file."""
+    verify_tls: bool = True
+    """Verify the server's TLS certificate (turn off only for a lab server)."""
+    max_runs: Annotated[int, Field(ge=1, le=1_000_000)] = 10_000
+    """Runs read per server; the rest are reported as not read."""
+
+
+class ServiceSettings(_Strict):
+    """Self-hosted AI services read over their APIs during ``stackward scan``."""
+
+    mlflow: list[MlflowSource] = Field(default_factory=list)
+    """MLflow tracking servers: experiments, runs, registered models, server version."""
+
+
 class Suppression(_Strict):
     """Hides matching findings until ``expires``; after that they come back."""
 
@@ -314,6 +335,7 @@ class ScanConfig(_Strict):
     artifacts: ArtifactSettings = Field(default_factory=ArtifactSettings)
     data: DataSettings = Field(default_factory=DataSettings)
     lineage: LineageSettings = Field(default_factory=LineageSettings)
+    services: ServiceSettings = Field(default_factory=ServiceSettings)
 
     @field_validator("severity_threshold", "fail_on", mode="before")
     @classmethod

@@ -1,0 +1,1 @@
+"""Checks on MLflow tracking servers, their runs and their registered models."""
