@@ -16,6 +16,7 @@ GROUP = "stackward.collectors"
 _BUILTIN = {
     "data": "stackward.collectors.data:DataCollector",
     "files": "stackward.collectors.files:FilesCollector",
+    "fingerprint": "stackward.collectors.fingerprint:FingerprintCollector",
     "kubernetes": "stackward.collectors.kubernetes:KubernetesCollector",
     "lineage": "stackward.lineage.collector:LineageCollector",
     "mlflow": "stackward.collectors.mlflow:MlflowCollector",

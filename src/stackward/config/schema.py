@@ -284,13 +284,6 @@ class MlflowSource(_Strict):
     """Runs read per server; the rest are reported as not read."""
 
 
-class ServiceSettings(_Strict):
-    """Self-hosted AI services read over their APIs during ``stackward scan``."""
-
-    mlflow: list[MlflowSource] = Field(default_factory=list)
-    """MLflow tracking servers: experiments, runs, registered models, server version."""
-
-
 class Suppression(_Strict):
     """Hides matching findings until ``expires``; after that they come back."""
 
@@ -321,6 +314,21 @@ class ReportSettings(_Strict):
     json_path: Path | None = Field(default=None, alias="json")
     sarif: Path | None = None
     ocsf: Path | None = None
+
+
+class ServiceSettings(_Strict):
+    """Self-hosted AI services: MLflow servers read over their API, and endpoints
+    fingerprinted with read-only requests (GET and HEAD)."""
+
+    mlflow: list[MlflowSource] = Field(default_factory=list)
+    """MLflow tracking servers: experiments, runs, registered models, server version."""
+    endpoints: list[Annotated[str, Field(min_length=1, max_length=2048)]] = Field(
+        default_factory=list
+    )
+    """``host:port`` or ``http(s)://host:port/base`` of services to fingerprint (Ollama, vLLM,
+    Jupyter, Ray, MLflow, vector stores, ...). Nothing is probed unless listed here."""
+    fingerprint_concurrency: Annotated[int, Field(ge=1, le=1024)] = 64
+    """How many endpoints are probed at the same time."""
 
 
 class ScanConfig(_Strict):

@@ -1,0 +1,1 @@
+"""Checks over self-hosted AI services found by fingerprinting live endpoints."""
