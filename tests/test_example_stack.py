@@ -138,3 +138,117 @@ def test_churn_api_routes_to_the_one_merged_endpoint(
     assert api.prop("authorizations") == authorizations
     assert api.prop("routes_to_endpoints") == ["churn-scoring"]
     assert [r.dst for r in graph.outgoing(api.id, RelationKind.ROUTES_TO)] == [ENDPOINT]
+
+
+MLFLOW_MODEL = "mlflow:model/churn-xgb/1"
+SNAPSHOT = "features/churn-snapshots/2026-11-02"
+
+
+@pytest.mark.parametrize(
+    ("name", "bucket", "pii_derived"),
+    [
+        ("ai-stack", "acme-ml-training-data", True),
+        ("ai-stack-fixed", "acme-ml-training-data-eu", False),
+    ],
+    ids=["customer-extract", "pseudonymised"],
+)
+def test_mlflow_run_links_the_snapshot_to_the_registered_model(
+    name: str, bucket: str, pii_derived: bool
+) -> None:
+    """The file store's run reads the snapshot and writes the registered version; only the
+    vulnerable stack's snapshot carries the customer extract's personal data."""
+    graph = scan(name).graph
+    snapshot = f"lineage:dataset/s3://{bucket}/{SNAPSHOT}"
+    [run] = [r.src for r in graph.incoming(MLFLOW_MODEL, RelationKind.WRITES)]
+    assert run.startswith("mlflow:run/")
+    assert graph[run].name == "churn-xgb-2026-11-02"
+    assert [r.dst for r in graph.outgoing(run, RelationKind.READS)] == [snapshot]
+    assert [r.dst for r in graph.outgoing(MLFLOW_MODEL, RelationKind.TRAINED_ON)] == [snapshot]
+    model = graph[MLFLOW_MODEL]
+    assert model.prop("version") == "1"
+    assert model.prop("pii_derived", False) is pii_derived
+    if pii_derived:
+        key = (VULNERABLE / "datasets" / "customers.csv").resolve().as_uri()
+        customers = {a.id for a in graph.assets() if a.prop("dataset_key") == key}
+        classes = model.prop("derived_classes")
+        assert set(classes) >= {"pii.email", "pii.person_name"}
+        assert customers
+        assert {s for sources in classes.values() for s in sources} == customers
+    else:
+        assert "derived_classes" not in model.properties
+
+
+def test_mlflow_store_keeps_only_small_metadata() -> None:
+    """The stores hold what mlflow wrote for metadata, no model files or large artifacts."""
+    for name in ("ai-stack", "ai-stack-fixed"):
+        files = [p for p in (EXAMPLES / name / "mlruns").rglob("*") if p.is_file()]
+        assert any(p.name == "meta.yaml" for p in files), name
+        assert [p for p in files if p.stat().st_size > 2048] == [], name
+        assert not [p for p in files if p.parent.name == "artifacts" or p.suffix == ".pkl"], name
+
+
+AGENT_FILES = [
+    pytest.param(
+        "code/support_agent/tools.py", "agent_tools", {"plan_price", "ticket_status"}, id="tools"
+    ),
+    pytest.param(
+        "code/support_agent/agent.py", "ai_components", {"openai", "langchain_openai"}, id="sdks"
+    ),
+    pytest.param("code/support_agent/agent.py", "model_refs", {"gpt-4o-mini"}, id="model"),
+    pytest.param(
+        "code/pyproject.toml",
+        "ai_dependencies",
+        {"langchain-core", "langchain-openai", "mlflow", "openai", "torch", "transformers"},
+        id="dependencies",
+    ),
+]
+
+
+@pytest.mark.parametrize("name", ["ai-stack", "ai-stack-fixed"], ids=["vulnerable", "fixed"])
+@pytest.mark.parametrize(("path", "prop", "names"), AGENT_FILES)
+def test_support_agent_inventory_is_the_same_in_both_twins(
+    name: str, path: str, prop: str, names: set[str]
+) -> None:
+    facts = scan(name).graph[f"file:{name}/{path}"].prop(prop) or []
+    assert {entry["name"] for entry in facts} == names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "code/support_agent/agent.py",
+        "code/support_agent/settings.py",
+        "code/scripts/setup_gpu_node.py",
+        "code/scripts/export_features.py",
+        "notebooks/03-ticket-triage.ipynb",
+    ],
+)
+def test_code_risks_are_planted_only_in_the_vulnerable_twin(path: str) -> None:
+    assert scan("ai-stack").graph[f"file:ai-stack/{path}"].prop("code_risks")
+    assert not scan("ai-stack-fixed").graph[f"file:ai-stack-fixed/{path}"].prop("code_risks")
+
+
+def test_system_prompts_are_fingerprinted_not_copied() -> None:
+    agent = scan("ai-stack").graph["file:ai-stack/code/support_agent/agent.py"]
+    prompts = agent.prop("prompts")
+    assert [p["via"] for p in prompts] == ["SYSTEM_PROMPT", "system message"]
+    text = (VULNERABLE / "code" / "support_agent" / "agent.py").read_text(encoding="utf-8")
+    assert "Acme Analytics" in text
+    assert "Acme Analytics" not in repr(agent.properties)
+
+
+_URL = re.compile(r"https?://[^\s\"'|)]+")
+
+
+@pytest.mark.parametrize("name", ["ai-stack", "ai-stack-fixed"], ids=["vulnerable", "fixed"])
+def test_planted_downloads_point_nowhere(name: str) -> None:
+    """Every URL the support-bot scripts and the triage notebook would fetch is on the
+    reserved ``.invalid`` domain, so running one by mistake downloads nothing."""
+    root = EXAMPLES / name
+    files = [
+        *(root / "code" / "scripts").glob("*.py"),
+        root / "notebooks" / "03-ticket-triage.ipynb",
+    ]
+    urls = [url for path in files for url in _URL.findall(path.read_text(encoding="utf-8"))]
+    assert urls
+    assert [url for url in urls if not url.startswith("https://example.invalid/")] == []

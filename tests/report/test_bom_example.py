@@ -78,6 +78,10 @@ EXAMPLE_ELEMENTS = [
     pytest.param("file:ai-stack/models/churn-classifier.pkl", "machine-learning-model", id="pkl"),
     pytest.param(CHURN_FEATURES, "data", id="features"),
     pytest.param("pkg:pypi/transformers", "library", id="transformers"),
+    pytest.param("pkg:pypi/langchain-core", "library", id="langchain-core"),
+    pytest.param("pkg:pypi/langchain-openai", "library", id="langchain-openai"),
+    pytest.param("pkg:pypi/openai", "library", id="openai"),
+    pytest.param("mlflow:model/churn-xgb/1", "machine-learning-model", id="mlflow-model"),
     pytest.param("k8s:deployment/ml-serving/vllm", None, id="vllm-service"),
     pytest.param("tf:aws_sagemaker_endpoint.churn", None, id="sagemaker-endpoint"),
 ]
@@ -102,6 +106,18 @@ def test_example_churn_model_card_names_its_training_data() -> None:
     assert model["modelCard"]["modelParameters"]["datasets"] == [{"ref": CHURN_FEATURES}]
     features = _example_refs()[CHURN_FEATURES]
     assert "pii.email" in features["data"][0]["sensitiveData"]
+
+
+def test_example_mlflow_model_card_names_its_snapshot_and_classes() -> None:
+    """The registered version from the MLflow file store: trained on the feature snapshot,
+    carrying the customer extract's classes."""
+    model = _example_refs()["mlflow:model/churn-xgb/1"]
+    assert model["version"] == "1"
+    assert model["modelCard"]["modelParameters"]["datasets"] == [
+        {"ref": "lineage:dataset/s3://acme-ml-training-data/features/churn-snapshots/2026-11-02"}
+    ]
+    properties = {p["name"]: p["value"] for p in model["properties"]}
+    assert "pii.email" in properties["stackward:derived_classes"]
 
 
 def test_example_unauthenticated_vllm_is_marked() -> None:
