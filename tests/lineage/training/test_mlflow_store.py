@@ -158,12 +158,6 @@ def _store(tmp_path: Path, run_meta: str, dataset_meta: str | None = None) -> Pa
             "names no absolute location",
             id="dataset-without-location",
         ),
-        pytest.param(
-            "run_id: abc\n",
-            'name: rel\nsource: \'{"uri": "data/x.csv"}\'\nsource_type: local\n',
-            "names no absolute location",
-            id="relative-path",
-        ),
     ],
 )
 def test_bad_store_entries_become_skipped_entries(
@@ -191,6 +185,28 @@ def test_bad_store_entries_become_skipped_entries(
 )
 def test_dataset_location(source_type: str, source: str, location: str | None) -> None:
     assert dataset_location(source_type, source) == location
+
+
+@pytest.mark.parametrize(
+    ("base", "location"),
+    [
+        pytest.param(Path("/srv/project"), "file:///srv/project/data/x.csv", id="beside-the-store"),
+        pytest.param(None, None, id="no-base-names-nothing"),
+    ],
+)
+def test_relative_local_path_is_taken_from_the_store_directory(
+    base: Path | None, location: str | None
+) -> None:
+    assert dataset_location("local", '{"uri": "data/x.csv"}', base) == location
+
+
+def test_relative_dataset_of_a_store_links_to_the_file_beside_it(tmp_path: Path) -> None:
+    dataset_meta = 'name: rel\nsource: \'{"uri": "data/x.csv"}\'\nsource_type: local\n'
+    root = _store(tmp_path, "run_id: abc\n", dataset_meta)
+    lineage = _read(root)
+    assert not lineage.skipped
+    key = f"file://{root.parent / 'data' / 'x.csv'}"
+    assert [a.prop("dataset_key") for a in lineage.assets.values() if a.prop("dataset_key") == key]
 
 
 def test_store_among_scanned_paths_is_picked_up(store: tuple[Path, list[list[str]]]) -> None:

@@ -9,7 +9,7 @@ deployable model LOADS_MODEL its artifact.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stackward.lineage.assets import DATASET_PREFIX, MODEL_PREFIX
@@ -44,7 +44,18 @@ class TrainingLineage:
         self.skipped.append(Skipped(location, reason, COLLECTOR))
 
     def add(self, asset: Asset) -> str:
-        self.assets.setdefault(asset.id, asset)
+        """Add ``asset``; when two readers name the same node (an MLflow run and a SageMaker
+        job reading the same S3 prefix), the first keeps its values and the second fills in
+        what it lacks: a region, properties it did not have."""
+        known = self.assets.get(asset.id)
+        if known is None:
+            self.assets[asset.id] = asset
+        else:
+            self.assets[asset.id] = replace(
+                known,
+                region=known.region or asset.region,
+                properties={**asset.properties, **known.properties},
+            )
         return asset.id
 
     def relate(self, src: str, dst: str, kind: RelationKind, **props: Any) -> None:

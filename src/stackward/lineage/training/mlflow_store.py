@@ -120,9 +120,11 @@ def _text(meta: Mapping[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= 4096 else None
 
 
-def dataset_location(source_type: str, source: str) -> str | None:
+def dataset_location(source_type: str, source: str, base: Path | None = None) -> str | None:
     """The URI of a dataset from its MLflow ``source_type`` and JSON ``source``; None when
-    the source names no place (code, an in-memory frame) or a relative path."""
+    the source names no place (code, an in-memory frame). A relative local path is taken
+    from ``base`` (the directory holding the store, where the logging code ran from, as a
+    project keeps ``mlruns/`` beside its data); without ``base`` it names nothing."""
     try:
         parsed = json.loads(source)
     except ValueError:
@@ -141,7 +143,7 @@ def dataset_location(source_type: str, source: str) -> str | None:
             return dataset_key_for_path(value)
         if field in ("table_name", "delta_table_name", "table"):
             return f"{source_type}/{value}"
-        return None
+        return dataset_key_for_path(base / value) if base is not None else None
     return None
 
 
@@ -161,7 +163,7 @@ def read_mlflow_store(root: Path, lineage: TrainingLineage) -> None:
     for experiment in _subdirs(root, lineage):
         if experiment.name in _RESERVED or _meta(experiment, lineage) is None:
             continue
-        datasets = _datasets(experiment, lineage)
+        datasets = _datasets(experiment, lineage, root.parent)
         for model_dir in (
             _subdirs(experiment / "models", lineage) if (experiment / "models").is_dir() else []
         ):
@@ -244,7 +246,7 @@ def _logged_model(
         outputs.setdefault(run_id, {}).setdefault(key or asset, asset)
 
 
-def _datasets(experiment: Path, lineage: TrainingLineage) -> dict[str, str]:
+def _datasets(experiment: Path, lineage: TrainingLineage, base: Path) -> dict[str, str]:
     """Dataset record id -> dataset asset id, for the records that name a location."""
     found: dict[str, str] = {}
     folder = experiment / "datasets"
@@ -255,7 +257,7 @@ def _datasets(experiment: Path, lineage: TrainingLineage) -> dict[str, str]:
         if meta is None:
             continue
         source_type = _text(meta, "source_type") or "unknown"
-        location = dataset_location(source_type, _text(meta, "source") or "")
+        location = dataset_location(source_type, _text(meta, "source") or "", base)
         if location is None:
             lineage.skip(
                 str(record / "meta.yaml"),
