@@ -2,6 +2,7 @@
 
 Code cells are matched as text for imports, secrets, unsafe model loading and data paths;
 saved outputs are matched for secrets, since a printed token is as leaked as a typed one.
+Both are also run through the data classifier's PII detectors (:mod:`.notebook_pii`).
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from stackward.collectors.files.content import Reading, read_text
+from stackward.collectors.files.notebook_pii import PiiTally, classify_code_cells
 from stackward.collectors.files.secrets import scan_text
 from stackward.collectors.files.source import analyse_source
 from stackward.collectors.walk import FileEntry
+from stackward.dspm.engine import EngineError
 
 
 def _text(value: object) -> str:
@@ -81,7 +84,30 @@ def read_notebook(entry: FileEntry, limit: int) -> Reading:
         reading.skip(entry, "not a readable notebook: no 'cells' list in the document")
         return reading
     _describe(document, cells, reading)
+    _classify_personal_data(entry, cells, reading)
     return reading
+
+
+def _classify_personal_data(
+    entry: FileEntry, cells: list[dict[str, Any]], reading: Reading
+) -> None:
+    """``pii_in_sources`` / ``pii_in_outputs``; an engine that cannot be built leaves the
+    rest of the reading intact and says so."""
+    code = [
+        (index, _text(cell.get("source", cell.get("input"))), cell)
+        for index, cell in enumerate(cells)
+        if cell.get("cell_type") == "code"
+    ]
+    try:
+        tally = PiiTally()
+        classify_code_cells(tally, code)
+    except EngineError as exc:
+        reading.skip(entry, f"personal-data scan not run: {exc}")
+        return
+    reading.properties.update(tally.properties())
+    partial = tally.problem()
+    if partial is not None:
+        reading.skip(entry, partial)
 
 
 def _describe(document: dict[str, Any], cells: list[dict[str, Any]], reading: Reading) -> None:
