@@ -52,8 +52,23 @@ TGI_INFO = {
     "router": "text-generation-router",
 }
 TRITON_META = {"name": "triton", "version": "2.41.0", "extensions": ["statistics"]}
-RAY_VERSION = {"version": "3", "ray_version": "2.9.0", "ray_commit": "abc"}
-GRADIO_CONFIG = {"version": "4.10.0", "mode": "blocks", "components": [], "dependencies": []}
+# Ray and Gradio shapes as the real servers answer them (tests/fingerprint/test_ray_real.py,
+# test_gradio_real.py: Ray 2.60, Gradio 6.31); versions here are older, synthetic ones.
+RAY_VERSION = {"version": "4", "ray_version": "2.9.0", "ray_commit": "abc", "session_name": "s"}
+RAY_PAGE = '<!doctype html><html lang="en"><head><title>Ray Dashboard</title></head></html>'
+RAY_NO_TOKEN = text_answer("Unauthorized: Missing authentication token", 401)
+GRADIO_CONFIG = {
+    "version": "4.10.0",
+    "api_prefix": "/gradio_api",
+    "mode": "interface",
+    "components": [],
+    "dependencies": [],
+}
+GRADIO_LOGIN_PAGE = (
+    "<html><head><title>Gradio</title><script>window.gradio_config = "
+    '{"auth_required":true,"auth_message":null,"components":[],"dependencies":[]};'
+    "</script></head></html>"
+)
 WEBUI_CONFIG = {
     "status": True,
     "name": "Open WebUI",
@@ -111,6 +126,20 @@ CASES: dict[str, Case] = {
         "2.9.0",
         True,
     ),
+    "ray-dashboard-token": Case(
+        {
+            "/": text_answer(RAY_PAGE, 200, "text/html"),
+            "/api/version": RAY_NO_TOKEN,
+            "/api/jobs/": RAY_NO_TOKEN,
+        },
+        "ray",
+        None,
+        False,
+    ),
+    "page-titled-ray-dashboard-docs": Case(
+        {"/": text_answer("<html><title>Ray Dashboard docs</title></html>", 200, "text/html")},
+        None,
+    ),
     "mlflow-open-old": Case(
         {
             "/": text_answer("<html><head><title>MLflow</title></head></html>", 200, "text/html"),
@@ -134,7 +163,20 @@ CASES: dict[str, Case] = {
     "gradio-open-vulnerable": Case(
         {"/config": json_answer(GRADIO_CONFIG)}, "gradio", "4.10.0", True, ("CVE-2023-51449",)
     ),
-    "gradio-login": Case({"/config": json_answer({"detail": "Not authenticated"}, 401)}, None),
+    "gradio-login": Case(
+        {
+            "/": text_answer(GRADIO_LOGIN_PAGE, 200, "text/html"),
+            "/config": json_answer(
+                {"detail": {"error": "Not authenticated", "auth_message": None}}, 401
+            ),
+        },
+        "gradio",
+        None,
+        False,
+    ),
+    "login-api-not-gradio": Case(
+        {"/config": json_answer({"detail": "Not authenticated"}, 401)}, None
+    ),
     "streamlit": Case(
         {
             "/_stcore/health": text_answer("ok"),
