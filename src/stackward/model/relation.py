@@ -63,4 +63,12 @@ class Relation:
     properties: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "properties", MappingProxyType(dict(self.properties)))
+        properties = self.properties
+        if not properties:
+            object.__setattr__(self, "properties", _NO_PROPERTIES)
+        elif type(properties) is not MappingProxyType:
+            object.__setattr__(self, "properties", MappingProxyType(dict(properties)))
+
+
+_NO_PROPERTIES: Mapping[str, Any] = MappingProxyType({})
+"""Shared by every relation without properties: a large inventory has hundreds of thousands."""

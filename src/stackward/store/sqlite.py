@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
+
+import orjson
 
 from stackward.artifacts.provenance import content_digest, signature_verified
 from stackward.model import AssetKind, Finding, Severity
@@ -133,8 +136,8 @@ class SqliteStore:
                     a.name,
                     a.source,
                     a.region,
-                    json.dumps(dict(a.properties), default=str),
-                    json.dumps(dict(a.labels)),
+                    _json_text(a.properties),
+                    _json_text(a.labels),
                     int(a.sensitive),
                     int(a.internet_exposed),
                     scan_id,
@@ -147,7 +150,7 @@ class SqliteStore:
             "INSERT INTO relations VALUES (?,?,?,?,?) ON CONFLICT(src, dst, kind)"
             " DO UPDATE SET properties=excluded.properties, last_scan=excluded.last_scan",
             (
-                (r.src, r.dst, r.kind.value, json.dumps(dict(r.properties), default=str), scan_id)
+                (r.src, r.dst, r.kind.value, _json_text(r.properties), scan_id)
                 for r in result.graph.relations()
             ),
         )
@@ -278,6 +281,14 @@ class SqliteStore:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _json_text(mapping: Mapping[str, Any]) -> str:
+    """An asset's or relation's properties as JSON text; values JSON cannot hold are written
+    as their ``str``. orjson, because a large inventory stores hundreds of thousands."""
+    if not mapping:
+        return "{}"
+    return orjson.dumps(dict(mapping), default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def _evidence_json(finding: Finding) -> str:
