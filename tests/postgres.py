@@ -17,7 +17,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,8 +136,14 @@ def _create_roles_and_database(server: PostgresServer) -> None:
 
 
 @contextmanager
-def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
-    """Initialise, start and (always) stop a throwaway cluster."""
+def running_postgres(
+    bindir: Path, settings: str = "", keep: Callable[[Path], None] | None = None
+) -> Iterator[PostgresServer]:
+    """Initialise, start and (always) stop a throwaway cluster.
+
+    ``settings`` are appended to ``postgresql.conf`` before the start. With ``keep``, a body
+    that ends normally is followed by a clean stop (so the server has flushed its files) and
+    ``keep(data directory)`` is called before the directory is removed."""
     # Not under pytest's base temp: its 0700 parents would keep ``nobody`` out.
     workdir = Path(tempfile.mkdtemp(prefix="stackward-postgres-"))
     runner = _Runner(workdir)
@@ -158,6 +164,9 @@ def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
             "--locale=C.UTF-8",
             "--no-sync",
         )  # fmt: skip
+        if settings:
+            with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
+                conf.write(settings)
         options = (
             f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off "
             "-c autovacuum=off -c full_page_writes=off -c synchronous_commit=off"
@@ -173,6 +182,10 @@ def running_postgres(bindir: Path) -> Iterator[PostgresServer]:
         server = PostgresServer(host="127.0.0.1", port=port)
         _create_roles_and_database(server)
         yield server
+        if keep is not None:
+            runner.run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
+            started = False
+            keep(data)
     finally:
         if started:
             runner.run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")

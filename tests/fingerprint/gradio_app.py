@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from tests.fingerprint.child_server import child_server
 from tests.fingerprint.replay import free_ports
 
 START_TIMEOUT_S = 60
@@ -57,33 +54,5 @@ def gradio_app(directory: Path, login: tuple[str, str] | None) -> Iterator[int]:
         "GRADIO_TEMP_DIR": str(directory / "tmp"),
     }
     arguments = [sys.executable, str(script), str(port), *(login or ())]
-    proc = subprocess.Popen(
-        arguments,
-        cwd=directory,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_ready(port, proc)
+    with child_server(arguments, port, "/", "the Gradio app", START_TIMEOUT_S, env, cwd=directory):
         yield port
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
-
-
-def _wait_ready(port: int, proc: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the Gradio app exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.3)
-    raise RuntimeError(f"the Gradio app did not answer within {START_TIMEOUT_S} s")

@@ -1,10 +1,10 @@
 """A short-lived PostgreSQL server that writes a real statement log in all three formats.
 
-Built from the helpers of ``tests/postgres.py`` (initdb and pg_ctl into a temporary directory,
-run as ``nobody`` under root) but with its own settings: ``logging_collector = on``,
+The server of ``tests/postgres.py`` (initdb and pg_ctl into a temporary directory, run as
+``nobody`` under root) with logging settings added: ``logging_collector = on``,
 ``log_statement = 'all'``, ``log_destination = 'stderr,csvlog,jsonlog'`` and a prefix that
-names user and database. The caller runs a session, the server is stopped (so the collector
-has flushed every file) and the log files are handed back.
+names user and database. The caller runs a session, the server is stopped cleanly (so the
+collector has flushed every file) and copies of the log files are handed back.
 """
 
 from __future__ import annotations
@@ -13,18 +13,10 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tests.postgres import (
-    OWNER,
-    OWNER_PASSWORD,
-    START_TIMEOUT_S,
-    PostgresServer,
-    _free_port,
-    _log_tail,
-    _Runner,
-)
+from tests.postgres import PostgresServer, running_postgres
 
 LOG_LINE_PREFIX = "%m [%p] %q%u@%d "
 LOGGING_SETTINGS = f"""
@@ -36,6 +28,7 @@ log_statement = 'all'
 log_timezone = 'UTC'
 log_line_prefix = '{LOG_LINE_PREFIX}'
 """
+LOG_FILES = ("postgresql.log", "postgresql.csv", "postgresql.json")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,43 +43,15 @@ def statement_logs(
     bindir: Path, session: Callable[[PostgresServer], None]
 ) -> Iterator[StatementLogs]:
     """Start a logging server, run ``session`` against it, stop it, yield copies of the logs."""
-    workdir = Path(tempfile.mkdtemp(prefix="stackward-pglog-"))
-    runner = _Runner(workdir)
-    data, server_log, pwfile = workdir / "data", workdir / "server.log", workdir / "pwfile"
-    pwfile.write_text(OWNER_PASSWORD + "\n", encoding="utf-8")
-    runner.give(pwfile)
-    port = _free_port()
-    started = False
-    try:
-        runner.run(
-            str(bindir / "initdb"), "-D", str(data), "-U", OWNER, f"--pwfile={pwfile}",
-            "--auth-local=trust", "--auth-host=scram-sha-256", "--encoding=UTF8",
-            "--locale=C.UTF-8", "--no-sync",
-        )  # fmt: skip
-        with (data / "postgresql.conf").open("a", encoding="utf-8") as conf:
-            conf.write(LOGGING_SETTINGS)
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off"
-        try:
-            runner.run(
-                str(bindir / "pg_ctl"), "-D", str(data), "-l", str(server_log), "-w",
-                "-t", str(START_TIMEOUT_S), "-o", options, "start",
-            )  # fmt: skip
-        except RuntimeError as exc:
-            raise RuntimeError(f"{exc}\nserver log:\n{_log_tail(server_log)}") from None
-        started = True
-        session(PostgresServer(host="127.0.0.1", port=port, database="postgres"))
-        runner.run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        started = False
-        out = Path(tempfile.mkdtemp(prefix="stackward-pglog-out-"))
-        for name in ("postgresql.log", "postgresql.csv", "postgresql.json"):
+    out = Path(tempfile.mkdtemp(prefix="stackward-pglog-out-"))
+
+    def keep(data: Path) -> None:
+        for name in LOG_FILES:
             shutil.copy(data / "log" / name, out / name)
-        try:
-            yield StatementLogs(
-                out / "postgresql.log", out / "postgresql.csv", out / "postgresql.json"
-            )
-        finally:
-            shutil.rmtree(out, ignore_errors=True)
+
+    try:
+        with running_postgres(bindir, settings=LOGGING_SETTINGS, keep=keep) as server:
+            session(replace(server, database="postgres"))
+        yield StatementLogs(*(out / name for name in LOG_FILES))
     finally:
-        if started:
-            runner.run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)

@@ -1,35 +1,21 @@
-"""Reads the ``code_risks`` the code analysis recorded on a source file or notebook asset."""
+"""Reads the ``code_risks`` the code analysis recorded on a source file or notebook asset.
+
+The records have the shape of the unsafe-load records, so their evidence and place are built
+by the same functions (:mod:`stackward.checks.builtin.files.unsafe_load_facts`).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from stackward.model import Asset, AssetKind, Evidence
-from stackward.model.redact import redact_text
+from stackward.checks.builtin.files.unsafe_load_facts import load_evidence as risk_evidence
+from stackward.checks.builtin.files.unsafe_load_facts import place, recorded
+from stackward.model import Asset, AssetKind
 
 CODE_KINDS = frozenset({AssetKind.SOURCE_FILE, AssetKind.NOTEBOOK})
+__all__ = ["CODE_KINDS", "code_risks", "place", "risk_evidence"]
 
 
 def code_risks(asset: Asset, kind: str) -> Iterator[Mapping[str, Any]]:
-    risks = asset.prop("code_risks", ())
-    for risk in risks if isinstance(risks, list | tuple) else ():
-        if isinstance(risk, Mapping) and risk.get("kind") == kind:
-            yield risk
-
-
-def risk_evidence(asset: Asset, risk: Mapping[str, Any]) -> Evidence:
-    line = risk.get("line") if isinstance(risk.get("line"), int) else None
-    cell = risk.get("cell")
-    return Evidence(
-        location=str(asset.prop("path", asset.source)),
-        snippet=redact_text(str(risk.get("snippet", ""))),
-        line=line,
-        key=f"{risk.get('kind')}:{cell if isinstance(cell, int) else '-'}:{line}",
-    )
-
-
-def place(risk: Mapping[str, Any]) -> str:
-    cell = risk.get("cell")
-    line = risk.get("line")
-    return f"cell {cell}, line {line}" if isinstance(cell, int) else f"line {line}"
+    return recorded(asset, "code_risks", kind)

@@ -1,4 +1,9 @@
-"""Reads the unsafe model-loading calls a collector recorded on a code or notebook asset."""
+"""Reads the code facts a collector recorded on a source file or notebook asset.
+
+Unsafe model loads (``unsafe_loads``) and code risks (``code_risks``) are both lists of
+``{kind, line, cell, snippet, ...}`` records; checks pick the records of one kind and turn each
+into evidence the same way.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,16 @@ from stackward.model import Asset, Evidence
 from stackward.model.redact import redact_text
 
 
+def recorded(asset: Asset, prop: str, kind: str) -> Iterator[Mapping[str, Any]]:
+    """The records of ``kind`` in the list property ``prop``; malformed entries are passed over."""
+    records = asset.prop(prop, ())
+    for record in records if isinstance(records, list | tuple) else ():
+        if isinstance(record, Mapping) and record.get("kind") == kind:
+            yield record
+
+
 def unsafe_loads(asset: Asset, kind: str) -> Iterator[Mapping[str, Any]]:
-    loads = asset.prop("unsafe_loads", ())
-    for load in loads if isinstance(loads, list | tuple) else ():
-        if isinstance(load, Mapping) and load.get("kind") == kind:
-            yield load
+    return recorded(asset, "unsafe_loads", kind)
 
 
 def load_evidence(asset: Asset, load: Mapping[str, Any]) -> Evidence:
