@@ -158,6 +158,19 @@ def test_derived_only_classes_are_covered_but_not_at_rest() -> None:
             id="eu-model-served-from-eu-twin",
         ),
         pytest.param(
+            [ai_asset("art", AssetKind.MODEL_ARTIFACT, "eu-west-1", derived=PII),
+             ai_asset("dep", AssetKind.MODEL_ARTIFACT, "us-east-1")],
+            [edge("dep", RelationKind.LOADS_MODEL, "art")], "dep",
+            [("art", "eu-west-1", "us-east-1", "LOADS_MODEL", ["art", "dep"])],
+            id="eu-artifact-deployed-in-us",
+        ),
+        pytest.param(
+            [ai_asset("art", AssetKind.MODEL_ARTIFACT, "eu-west-1", derived=PII),
+             ai_asset("dep", AssetKind.MODEL_ARTIFACT, "eu-central-1")],
+            [edge("dep", RelationKind.LOADS_MODEL, "art")], "dep", [],
+            id="eu-artifact-deployed-in-eu-twin",
+        ),
+        pytest.param(
             [dataset("raw", ["pii.email"], region="eu-west-1"),
              ai_asset("etl", AssetKind.DATA_JOB, None),
              dataset("out", region="us-east-2")],

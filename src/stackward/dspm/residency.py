@@ -11,8 +11,9 @@ For each asset a ``data.residency`` policy covers it records, as properties the 
   whose allowed regions do not include the asset's;
 - ``residency_flows``: ``[{policy, classes, from, from_region, region, via, path}]``, one per
   lineage edge bringing covered data from an allowed (or unknown) region into a disallowed
-  one: ``X DERIVED_FROM Y``, ``X TRAINED_ON Y``, endpoint ``X SERVES Y``, and a job that
-  ``READS Y`` and ``WRITES X``.
+  one: ``X DERIVED_FROM Y``, ``X TRAINED_ON Y``, endpoint ``X SERVES Y``, a deployed model
+  ``X LOADS_MODEL Y`` (the shared :data:`~stackward.model.relation.MADE_FROM`), and a job
+  that ``READS Y`` and ``WRITES X``.
 
 Regions are never guessed: an asset without one is listed as covered with region ``None``.
 """
@@ -29,10 +30,11 @@ from stackward.dspm.regions import jurisdictions_of, normalise_region
 from stackward.dspm.taxonomy import matches
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Asset, AssetKind, RelationKind, Skipped
+from stackward.model.relation import MADE_FROM
 
 MAX_FLOWS_PER_ASSET = 50
 """A hub (a model trained on thousands of files) keeps the first flows; the rest add nothing."""
-_DIRECT_UPSTREAM = (RelationKind.DERIVED_FROM, RelationKind.TRAINED_ON, RelationKind.SERVES)
+_DIRECT_UPSTREAM = MADE_FROM
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,16 +22,9 @@ from collections.abc import Iterable, Mapping, Set
 from stackward.config.schema import ScanConfig
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Asset, AssetKind, RelationKind, Skipped
+from stackward.model.relation import MADE_FROM
 
-UPSTREAM_POINTING = frozenset(
-    {
-        RelationKind.DERIVED_FROM,
-        RelationKind.TRAINED_ON,
-        RelationKind.SERVES,
-        RelationKind.LOADS_MODEL,
-        RelationKind.READS,
-    }
-)
+UPSTREAM_POINTING = frozenset({*MADE_FROM, RelationKind.READS})
 """Edge kinds whose ``src`` is downstream of their ``dst``."""
 JOB_KINDS = frozenset({AssetKind.DATA_JOB, AssetKind.TRAINING_JOB})
 """Assets whose WRITES edges carry what they read on to what they write."""

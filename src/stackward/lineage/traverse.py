@@ -15,14 +15,10 @@ from typing import Literal
 from stackward.graph.inventory import InventoryGraph
 from stackward.lineage.naming import dataset_key_for_path, normalise_dataset_key
 from stackward.model import Asset, Relation, RelationKind
+from stackward.model.relation import MADE_FROM
 
 Direction = Literal["upstream", "downstream"]
-_FOLLOWED = (
-    RelationKind.DERIVED_FROM,
-    RelationKind.TRAINED_ON,
-    RelationKind.SERVES,
-    RelationKind.LOADS_MODEL,
-)
+_FOLLOWED = MADE_FROM
 MAX_NODES = 10_000
 
 

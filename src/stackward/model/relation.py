@@ -54,6 +54,17 @@ ATTACK_TRAVERSABLE: frozenset[RelationKind] = frozenset(
 )
 """Edges an attacker who controls ``src`` can follow to reach ``dst``."""
 
+MADE_FROM: tuple[RelationKind, ...] = (
+    RelationKind.DERIVED_FROM,
+    RelationKind.TRAINED_ON,
+    RelationKind.SERVES,
+    RelationKind.LOADS_MODEL,
+)
+"""Lineage edges from a thing to what it is made from (a dataset to its source, a model to its
+training data, an endpoint to its model, a deployed model to its artifact): data flows from
+``dst`` to ``src``. With ``job WRITES output`` and ``job READS input`` they are the lineage
+every walk (lineage, data map, propagation, residency) follows."""
+
 
 @dataclass(frozen=True, slots=True)
 class Relation:

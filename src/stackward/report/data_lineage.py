@@ -17,16 +17,12 @@ from typing import Literal
 
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Relation, RelationKind
+from stackward.model.relation import MADE_FROM
 
 MAX_NODES = 400
 """Assets one walk may visit in each direction: a bound on a huge or cyclic lineage."""
 
-_DIRECT = (
-    RelationKind.DERIVED_FROM,
-    RelationKind.TRAINED_ON,
-    RelationKind.SERVES,
-    RelationKind.LOADS_MODEL,
-)
+_DIRECT = MADE_FROM
 _JOB_PROPS = ("job", "run")
 
 
