@@ -9,6 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from stackward.detect.config import DetectConfig
 from stackward.model import Finding, Severity
 
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", ".stackward")
@@ -344,6 +345,7 @@ class ScanConfig(_Strict):
     data: DataSettings = Field(default_factory=DataSettings)
     lineage: LineageSettings = Field(default_factory=LineageSettings)
     services: ServiceSettings = Field(default_factory=ServiceSettings)
+    detect: DetectConfig = Field(default_factory=DetectConfig)
 
     @field_validator("severity_threshold", "fail_on", mode="before")
     @classmethod
