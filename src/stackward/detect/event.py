@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+ANNOTATION_PREFIX = "stackward."
+
 MISSING: Any = object()
 """Returned by :meth:`Event.get` when a path is absent (distinct from a JSON ``null``)."""
 
@@ -80,8 +82,12 @@ class Event:
         """The value at a dotted ``path``, or :data:`MISSING`.
 
         A key that itself contains dots (``"eventData.a.b"`` written flat) is found too: at each
-        level the longest key that matches a prefix of the remaining path wins.
+        level the longest key that matches a prefix of the remaining path wins. A path under
+        ``stackward.`` reads the annotations (``stackward.api_key``), so one rule can cover
+        every gateway format.
         """
+        if path.startswith(ANNOTATION_PREFIX):
+            return self.annotations.get(path[len(ANNOTATION_PREFIX) :], MISSING)
         return lookup(self.fields, path)
 
 
