@@ -78,6 +78,12 @@ def _checks() -> Command:
     return list_checks
 
 
+def _alerts() -> Command:
+    from stackward.cli.alerts_cmd import alerts
+
+    return alerts
+
+
 COMMANDS: dict[str, Callable[[], Command]] = {
     "scan": _scan,
     "scan-model": _scan_model,
@@ -89,6 +95,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "data": _data,
     "init": _init,
     "checks": _checks,
+    "alerts": _alerts,
 }
 """Command name → loader of its function. The order is the order of ``--help``."""
 

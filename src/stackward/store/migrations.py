@@ -89,6 +89,29 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         );
         """,
     ),
+    (
+        3,
+        """
+        CREATE TABLE alerts (
+            uid TEXT PRIMARY KEY,
+            rule_id TEXT NOT NULL,
+            title TEXT NOT NULL,
+            severity INTEGER NOT NULL,
+            detector TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            target TEXT NOT NULL,
+            source_ip TEXT NOT NULL,
+            first_seen TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            last_delivery TEXT NOT NULL,
+            ocsf TEXT NOT NULL
+        );
+        CREATE INDEX alerts_last_seen ON alerts (last_seen);
+        CREATE INDEX alerts_rule ON alerts (rule_id);
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1][0]
