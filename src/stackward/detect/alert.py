@@ -49,6 +49,9 @@ class Alert:
     source_ip: str = ""
     evidence: Mapping[str, Any] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
+    update_of: str = ""
+    """The uid of the finding this alert updates (the grouping step merged later events into
+    it); empty for an alert that opens a finding. An update has a ``uid`` of its own."""
 
 
 MAX_EVENT_REFS = 20

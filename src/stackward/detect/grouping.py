@@ -7,9 +7,8 @@ merged into it (count, last seen, a bounded list of event references); when the 
 (an alert or a flush past its end, in event time) one Update goes out if anything was merged.
 
 The Update is an :class:`~stackward.detect.alert.Alert` with its own deterministic ``uid``
-(the delivery's uid, what journals and sinks de-duplicate on) and a tag naming the finding it
-updates (:data:`~stackward.detect.ocsf.UPDATE_TAG_PREFIX`), so sinks keep the Create's finding
-uid. Windows use event time only, so a replay gives the same Creates and Updates.
+(the delivery's uid, what journals and sinks de-duplicate on) and ``update_of`` naming the
+finding it updates, so sinks keep the Create's finding uid. Windows use event time only, so a replay gives the same Creates and Updates.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from typing import Any
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert, EventRef
 from stackward.detect.event import Position
-from stackward.detect.ocsf import UPDATE_TAG_PREFIX
 from stackward.model import ControlRef, Framework, Severity
 
 DEFAULT_MAX_GROUPS = 10_000
@@ -191,7 +189,7 @@ def _update(group: _Group, last: Alert) -> Alert:
         target=last.target or created.target,
         source_ip=last.source_ip or created.source_ip,
         evidence=last.evidence or created.evidence,
-        tags=(*created.tags, f"{UPDATE_TAG_PREFIX}{finding}"),
+        update_of=finding,
     )
 
 
@@ -234,6 +232,7 @@ def alert_to_json(alert: Alert) -> dict[str, Any]:
         "source_ip": alert.source_ip,
         "evidence": dict(alert.evidence),
         "tags": list(alert.tags),
+        "update_of": alert.update_of,
     }
 
 
@@ -256,4 +255,5 @@ def alert_from_json(raw: Mapping[str, Any]) -> Alert:
         source_ip=str(raw["source_ip"]),
         evidence=dict(raw.get("evidence") or {}),
         tags=tuple(str(t) for t in raw.get("tags", ())),
+        update_of=str(raw.get("update_of", "")),
     )

@@ -37,10 +37,6 @@ from stackward.report.references import framework_tag
 Activity = Literal["create", "update"]
 ACTIVITY_ID: dict[Activity, int] = {"create": 1, "update": 2}
 
-UPDATE_TAG_PREFIX = "stackward.update_of="
-"""A tag on an alert that updates an earlier one: the finding uid it updates follows the ``=``.
-Set by :class:`~stackward.detect.grouping.AlertGrouper`, read by :func:`finding_uid`."""
-
 MAX_EXCERPT_TEXT = 256
 """Longest excerpt value kept in evidence; longer text is cut (and secrets masked)."""
 MAX_EXCERPT_DEPTH = 4
@@ -48,10 +44,7 @@ MAX_EXCERPT_DEPTH = 4
 
 def finding_uid(alert: Alert) -> str:
     """The uid of the finding an alert creates or updates."""
-    for tag in alert.tags:
-        if tag.startswith(UPDATE_TAG_PREFIX):
-            return tag[len(UPDATE_TAG_PREFIX) :]
-    return alert.uid
+    return alert.update_of or alert.uid
 
 
 def activity_of(alert: Alert) -> Activity:
@@ -169,9 +162,8 @@ def _finding_info(alert: Alert, activity: Activity) -> dict[str, Any]:
         info["data_sources"] = sources
     if alert.events:
         info["related_events"] = [_related_event(ref) for ref in alert.events]
-    tags = [tag for tag in alert.tags if not tag.startswith(UPDATE_TAG_PREFIX)]
-    if tags:
-        info["tags"] = [{"name": "tag", "value": tag} for tag in tags]
+    if alert.tags:
+        info["tags"] = [{"name": "tag", "value": tag} for tag in alert.tags]
     return info
 
 
