@@ -106,6 +106,8 @@ ANNOTATIONS = {
     "status": "HTTP status or error code",
     "logprobs": "whether the request asked for logprobs / top_logprobs (bool)",
     "logit_bias": "whether the request set logit_bias (bool)",
+    "prompt_truncated": "the prompt annotation was cut to its size bound (bool)",
+    "response_truncated": "the response annotation was cut to its size bound (bool)",
 }
 """The annotation names parsers may set. Content and rate detectors read only these."""
 

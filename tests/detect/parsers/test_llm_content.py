@@ -1,0 +1,189 @@
+"""Prompt, response and key handling shared by the gateway and Bedrock parsers."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stackward.detect.event import Position
+from stackward.detect.interfaces import RawRecord
+from stackward.detect.parsers import PARSERS
+from stackward.detect.parsers.bedrock_invocation import bedrock_answer, bedrock_prompt
+from stackward.detect.parsers.llm_content import (
+    MAX_TEXT_BYTES,
+    bound_text,
+    chat_prompt,
+    redact_key,
+    sampling_flags,
+)
+
+LONG_KEY = "sk-test-FAKE-0123456789abcdefXYZ9"
+HASH = "88dc28d0f030c55ed4ab77ed8faf098196cb1c05df778539800c9f1243fe6b4b"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        pytest.param(LONG_KEY, "sk-t…XYZ9", id="long-key-ends"),
+        pytest.param(f"Bearer {LONG_KEY}", "sk-t…XYZ9", id="bearer-dropped"),
+        pytest.param("k-123", "sha256:3605a9e4358d", id="short-key-hashed"),
+        pytest.param("sk-test-short", "sha256:", id="nineteen-or-less-hashed"),
+        pytest.param(HASH, "sha256:88dc28d0f030", id="litellm-hash-kept-short"),
+    ],
+)
+def test_redact_key_never_keeps_the_whole_key(key: str, expected: str) -> None:
+    redacted = redact_key(key)
+    assert redacted.startswith(expected)
+    assert key.removeprefix("Bearer ") not in redacted
+    assert len(redacted) <= 19
+
+
+@pytest.mark.parametrize(
+    ("text", "cut"),
+    [
+        pytest.param("short prompt", False, id="short"),
+        pytest.param("a" * MAX_TEXT_BYTES, False, id="exactly-the-bound"),
+        pytest.param("a" * (MAX_TEXT_BYTES + 1), True, id="one-byte-over"),
+        pytest.param("é" * 40_000, True, id="multibyte-over"),
+        pytest.param("é" * 30_000, False, id="multibyte-under"),
+    ],
+)
+def test_bound_text(text: str, cut: bool) -> None:
+    bounded, was_cut = bound_text(text)
+    assert was_cut is cut
+    assert len(bounded.encode()) <= MAX_TEXT_BYTES
+    assert text.startswith(bounded)
+    assert (bounded == text) is not cut
+
+
+def test_gateway_prompt_and_response_are_bounded_and_flagged() -> None:
+    line = json.dumps(
+        {
+            "timestamp": "2026-11-26T14:00:00Z",
+            "api_key": LONG_KEY,
+            "request": {"model": "m", "messages": [{"role": "user", "content": "p" * 100_000}]},
+            "response": {"choices": [{"message": {"content": "r" * 70_000}}]},
+        }
+    )
+    (event,) = PARSERS["openai_gateway"].parse(RawRecord(line, Position("t", 0, 1)))
+    assert event.annotations["prompt_truncated"] is True
+    assert event.annotations["response_truncated"] is True
+    assert len(event.annotations["prompt"]) == MAX_TEXT_BYTES
+    assert len(event.annotations["response"]) == MAX_TEXT_BYTES
+    assert LONG_KEY not in json.dumps(dict(event.annotations))
+
+
+def test_short_texts_are_not_flagged() -> None:
+    line = json.dumps({"ts": 1, "request": {"messages": [{"role": "user", "content": "hi"}]}})
+    (event,) = PARSERS["openai_gateway"].parse(RawRecord(line, Position("t", 0, 1)))
+    assert "prompt_truncated" not in event.annotations
+    assert "response" not in event.annotations
+
+
+@pytest.mark.parametrize(
+    ("messages", "prompt", "system"),
+    [
+        pytest.param(
+            [
+                {"role": "system", "content": "S"},
+                {
+                    "role": "user",
+                    "content": [{"type": "text", "text": "U1"}, {"type": "image_url"}],
+                },
+                {"role": "assistant", "content": "A"},
+                {"role": "tool", "content": "T"},
+                {"role": "user", "content": [{"type": "input_text", "text": "U2"}]},
+            ],
+            "S\nU1\nU2",
+            "S",
+            id="chat-with-parts-assistant-and-tool-left-out",
+        ),
+        pytest.param(
+            [{"role": "developer", "content": "D"}, {"role": "user", "content": "U"}],
+            "D\nU",
+            "D",
+            id="developer-is-system",
+        ),
+        pytest.param("plain prompt", "plain prompt", "", id="string"),
+        pytest.param(
+            [1, None, {"role": "user", "content": 5}, {"content": "no role"}],
+            "",
+            "",
+            id="junk-skipped",
+        ),
+        pytest.param({"role": "user"}, "", "", id="not-a-list"),
+    ],
+)
+def test_chat_prompt(messages: object, prompt: str, system: str) -> None:
+    assert chat_prompt(messages) == (prompt, system)
+
+
+@pytest.mark.parametrize(
+    ("parameters", "flags"),
+    [
+        pytest.param({"logprobs": True}, {"logprobs": True}, id="logprobs"),
+        pytest.param({"top_logprobs": 5}, {"logprobs": True}, id="top-logprobs"),
+        pytest.param({"logprobs": False, "top_logprobs": 0}, {"logprobs": False}, id="asked-not"),
+        pytest.param({"logit_bias": {"50256": -100}}, {"logit_bias": True}, id="logit-bias"),
+        pytest.param({"logit_bias": {}}, {"logit_bias": False}, id="empty-logit-bias"),
+        pytest.param({"temperature": 0}, {}, id="absent"),
+        pytest.param("logprobs", {}, id="not-a-mapping"),
+    ],
+)
+def test_sampling_flags(parameters: object, flags: dict[str, bool]) -> None:
+    assert sampling_flags(parameters) == flags
+
+
+@pytest.mark.parametrize(
+    ("body", "prompt", "system"),
+    [
+        pytest.param(
+            {"prompt": "\n\nHuman: hi\n\nAssistant:"},
+            "\n\nHuman: hi\n\nAssistant:",
+            "",
+            id="claude-text-completion",
+        ),
+        pytest.param({"message": "Q", "preamble": "P"}, "P\nQ", "P", id="cohere-command-r"),
+        pytest.param({"inputText": "T"}, "T", "", id="titan"),
+        pytest.param(
+            {"texts": ["a", "b"], "input_type": "search_query"}, "a\nb", "", id="cohere-embed"
+        ),
+        pytest.param(
+            {
+                "system": [{"type": "text", "text": "S"}],
+                "messages": [{"role": "user", "content": "U"}],
+            },
+            "S\nU",
+            "S",
+            id="anthropic-system-blocks",
+        ),
+        pytest.param("raw", "raw", "", id="string-body"),
+        pytest.param(None, "", "", id="no-body"),
+    ],
+)
+def test_bedrock_prompt(body: object, prompt: str, system: str) -> None:
+    assert bedrock_prompt(body) == (prompt, system)
+
+
+@pytest.mark.parametrize(
+    ("body", "answer"),
+    [
+        pytest.param({"completion": " Hi"}, " Hi", id="claude-text-completion"),
+        pytest.param({"generations": [{"text": "G"}]}, "G", id="cohere"),
+        pytest.param({"outputs": [{"text": "M", "stop_reason": "stop"}]}, "M", id="mistral"),
+        pytest.param(
+            [
+                {"contentBlockDelta": {"delta": {"text": "a"}}},
+                {"contentBlockDelta": {"delta": {"text": "b"}}},
+                {"messageStop": {}},
+            ],
+            "ab",
+            id="converse-stream",
+        ),
+        pytest.param({"choices": [{"message": {"content": "O"}}]}, "O", id="openai-style"),
+        pytest.param({"embedding": [0.1]}, "", id="embedding-has-no-text"),
+    ],
+)
+def test_bedrock_answer(body: object, answer: str) -> None:
+    assert bedrock_answer(body) == answer
