@@ -12,8 +12,6 @@ the SQLite reference in ``test_pack_reference.py`` cannot evaluate.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections import Counter
 from functools import cache
 from typing import Any
@@ -22,6 +20,8 @@ import pytest
 
 from stackward.detect.event import Position
 from stackward.detect.interfaces import RawRecord
+from stackward.detect.parsers import parse_record
+from stackward.detect.sigma import SigmaDetector, load_rules
 from stackward.model.refs import Framework
 from tests.detect.rules.pack import (
     RULES_DIR,
@@ -32,26 +32,16 @@ from tests.detect.rules.pack import (
 )
 
 
-def stage(module: str) -> Any:
-    """A detection stage module, imported when a test runs. The parsers and the Sigma engine
-    are separate packages; while one is not installed the engine tests skip (a module that is
-    present but broken still fails them)."""
-    if importlib.util.find_spec(module) is None:
-        pytest.skip(f"{module} is not available")
-    return importlib.import_module(module)
-
-
 @cache
 def _load_pack() -> Any:
-    rule_set = stage("stackward.detect.sigma").load_rules(rule_files(), builtin=False)
+    rule_set = load_rules(rule_files(), builtin=False)
     assert rule_set.problems == []
     return rule_set
 
 
 def run_scenario(scenario: Scenario) -> list[Any]:
     """Every alert the pack raises over the scenario, in order."""
-    parse_record = stage("stackward.detect.parsers").parse_record
-    detector = stage("stackward.detect.sigma").SigmaDetector(_load_pack())
+    detector = SigmaDetector(_load_pack())
     alerts: list[Any] = []
     offset = 0
     data = scenario.path.read_bytes()
@@ -109,7 +99,7 @@ def test_correlation_alerts_are_grouped_by_the_principal() -> None:
 
 
 def test_the_builtin_pack_loads_from_package_data() -> None:
-    rule_set = stage("stackward.detect.sigma").load_rules([], builtin=True)
+    rule_set = load_rules([], builtin=True)
     assert rule_set.problems == []
     assert RULES_DIR.is_dir()
     assert len(rule_set.rules) == len(_load_pack().rules)

@@ -1,0 +1,90 @@
+"""The detector: log-source filtering, the field index, alerts and their evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from stackward.detect.alert import alert_uid
+from stackward.detect.event import LogSource
+from stackward.detect.sigma import SigmaDetector
+from stackward.model import Severity
+from tests.detect.sigma.helpers import event, load_text, rule_text
+
+INVOKE = "sel:\n  eventName: [InvokeModel, Converse]\nfilter:\n  sourceIPAddress|cidr: 10.0.0.0/8\ncondition: sel and not filter"
+
+
+def test_alert_from_a_single_rule(tmp_path: Path) -> None:
+    detector = SigmaDetector(load_text(tmp_path, rule_text(INVOKE, title="Public invoke")))
+    planted = event(
+        {
+            "eventName": "InvokeModel",
+            "sourceIPAddress": "203.0.113.9",
+            "requestParameters": {"password": "hunter2-very-secret-value"},
+        },
+        annotations={"actor": "arn:aws:iam::1:user/bob", "source_ip": "203.0.113.9"},
+    )
+    (alert,) = detector.process(planted)
+    assert alert.rule_id == "SW-DET-900"
+    assert alert.title == "Public invoke"
+    assert alert.severity is Severity.HIGH
+    assert alert.detector == "sigma"
+    assert [r.id for r in alert.refs] == ["AML.T0051"]
+    assert alert.uid == alert_uid("SW-DET-900", "", planted.position, planted.position)
+    assert alert.actor == "arn:aws:iam::1:user/bob" and alert.source_ip == "203.0.113.9"
+    assert alert.events[0].excerpt == {"eventName": "InvokeModel", "sourceIPAddress": "203.0.113.9"}
+    locked = event({"eventName": "InvokeModel", "sourceIPAddress": "10.1.2.3"})
+    assert detector.process(locked) == []
+
+
+def test_excerpts_are_redacted(tmp_path: Path) -> None:
+    detection = "sel:\n  requestParameters.body|contains: login\ncondition: sel"
+    detector = SigmaDetector(load_text(tmp_path, rule_text(detection)))
+    secret = "password=Sup3rS3cretValue123456"
+    (alert,) = detector.process(event({"requestParameters": {"body": f"login {secret}"}}))
+    shown = alert.events[0].excerpt["requestParameters.body"]
+    assert "Sup3rS3cretValue123456" not in shown and shown.startswith("login password=")
+
+
+def test_logsource_decides_which_rules_run(tmp_path: Path) -> None:
+    text = rule_text(INVOKE, logsource="{product: aws, service: cloudtrail}")
+    detector = SigmaDetector(load_text(tmp_path, text))
+    fields = {"eventName": "InvokeModel", "sourceIPAddress": "203.0.113.9"}
+    assert len(detector.process(event(fields))) == 1
+    k8s = LogSource("kubernetes", "audit", "")
+    assert detector.process(event(fields, logsource=k8s)) == []
+
+
+def test_category_rules_cover_every_gateway(tmp_path: Path) -> None:
+    detection = "sel:\n  stackward.logit_bias: true\ncondition: sel"
+    detector = SigmaDetector(load_text(tmp_path, rule_text(detection, logsource="{category: llm}")))
+    for source in (LogSource("litellm", "proxy", "llm"), LogSource("openai", "gateway", "llm")):
+        assert (
+            len(detector.process(event({}, logsource=source, annotations={"logit_bias": True})))
+            == 1
+        )
+    cloudtrail = event({}, annotations={"logit_bias": True})
+    assert detector.process(cloudtrail) == []
+
+
+def test_index_skips_rules_whose_required_value_is_absent(tmp_path: Path) -> None:
+    text = (
+        rule_text(INVOKE, stackward_id="SW-DET-910")
+        + "---\n"
+        + rule_text("sel:\n  eventName|contains: Object\ncondition: sel", stackward_id="SW-DET-911")
+    )
+    detector = SigmaDetector(load_text(tmp_path, text))
+    keys = lambda e: [r.info.key for r in detector.candidates(e)]  # noqa: E731
+    assert keys(event({"eventName": "GetObject"})) == ["SW-DET-911"]
+    assert keys(event({"eventName": "invokemodel"})) == ["SW-DET-910", "SW-DET-911"]
+    assert keys(event({"eventName": ["x", "Converse"]})) == ["SW-DET-910", "SW-DET-911"]
+
+
+def test_rule_order_is_kept_in_alerts(tmp_path: Path) -> None:
+    text = "---\n".join(
+        rule_text("sel:\n  eventName: InvokeModel\ncondition: sel", stackward_id=f"SW-DET-92{n}")
+        for n in range(3)
+    )
+    detector = SigmaDetector(load_text(tmp_path, text))
+    alerts = detector.process(event({"eventName": "InvokeModel"}))
+    assert [a.rule_id for a in alerts] == ["SW-DET-920", "SW-DET-921", "SW-DET-922"]
+    assert detector.stats()["matches"] == {"SW-DET-920": 1, "SW-DET-921": 1, "SW-DET-922": 1}
