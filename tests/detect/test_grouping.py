@@ -42,6 +42,15 @@ CASES = [
         id="different-groups-never-merge",
     ),
     pytest.param(
+        [
+            make_alert(at=0, line=1, group="", actor="user/alice"),
+            make_alert(at=5, line=2, group="", actor="user/bob"),
+            make_alert(at=9, line=3, group="", actor="user/alice"),
+        ],
+        [("create", "", 1), ("create", "", 1), ("update", "", 2)],
+        id="ungrouped-rule-merges-per-actor-only",
+    ),
+    pytest.param(
         [make_alert(at=0, line=1), make_alert(at=5, line=2, rule_id="SW-DET-202")],
         [("create", "sk-a…wxyz", 1), ("create", "sk-a…wxyz", 1)],
         id="different-rules-never-merge",

@@ -1,7 +1,8 @@
 """De-duplication of alerts: one finding per rule and group per window, updated with a count.
 
 A noisy rule (the same key probing a model a thousand times) must not flood the SIEM with a
-thousand findings, nor hide that it went on. So the first alert of a ``(rule_id, group)`` goes
+thousand findings, nor hide that it went on. So the first alert of a ``(rule_id, group)`` (the
+actor when the rule does not group: :func:`dedup_key`) goes
 out at once (a Create); further alerts of that key within ``dedup_seconds`` of the first are
 merged into it (count, last seen, a bounded list of event references); when the window closes
 (an alert or a flush past its end, in event time) one Update goes out if anything was merged.
@@ -80,7 +81,7 @@ class AlertGrouper:
         if not self.window:
             return [alert]
         out = self.flush(alert.time)
-        key = (alert.rule_id, alert.group)
+        key = dedup_key(alert)
         group = self._groups.get(key)
         if group is not None:
             group.merged += 1
@@ -170,7 +171,14 @@ class AlertGrouper:
                 head=[_ref_from_json(r) for r in raw["head"]],
                 tail=[_ref_from_json(r) for r in raw["tail"]],
             )
-            self._open((created.rule_id, created.group), group)
+            self._open(dedup_key(created), group)
+
+
+def dedup_key(alert: Alert) -> tuple[str, str]:
+    """What alerts are merged on: the rule and its group value, or, for a rule that does not
+    group, who did it (actor, else client address, else target), so that one actor's alerts
+    never absorb another's."""
+    return alert.rule_id, alert.group or alert.actor or alert.source_ip or alert.target
 
 
 def _update(group: _Group, last: Alert) -> Alert:
