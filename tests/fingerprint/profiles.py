@@ -149,7 +149,7 @@ CASES: dict[str, Case] = {
         "mlflow",
         "2.1.0",
         True,
-        ("CVE-2023-1177",),
+        ("CVE-2023-1177", "CVE-2023-2780", "CVE-2023-6831", "CVE-2023-6753", "CVE-2024-1483"),
     ),
     "jupyterhub-locked": Case(
         {

@@ -87,7 +87,7 @@ def test_unknown_config_key_is_an_error() -> None:
             AssetKind.MODEL_REGISTRY,
             Layer.CORE_AI,
             Severity.HIGH,
-            ["CVE-2023-1177"],
+            ["CVE-2023-1177", "CVE-2023-2780", "CVE-2023-6831", "CVE-2023-6753", "CVE-2024-1483"],
             id="mlflow-open-old",
         ),
         pytest.param(

@@ -27,6 +27,15 @@ def test_builtin_rules_load_cite_docs_and_only_read() -> None:
             assert request.method in READ_METHODS, (rule.product, request)
 
 
+UNCONFIRMED_SOURCES = {"kubeflow", "label_studio", "mlflow", "openai_compatible", "streamlit"}
+
+
+def test_every_rule_states_whether_its_sources_were_checked() -> None:
+    rules = builtin_rules()
+    assert {r.product for r in rules if not r.checked} == UNCONFIRMED_SOURCES
+    assert parse_rule(VALID_RULE.replace("METHOD", "GET"), "demo.yaml").checked is False
+
+
 def test_generic_rule_is_tried_last() -> None:
     assert builtin_rules()[-1].product == "openai_compatible"
 
@@ -81,13 +90,24 @@ def test_malformed_rules_name_the_file(replacement: tuple[str, str], message: st
     [
         pytest.param("ollama", "0.1.33", ["CVE-2024-37032"], id="ollama-affected"),
         pytest.param("ollama", "0.1.34", [], id="ollama-fixed"),
-        pytest.param("mlflow", "2.2.0", ["CVE-2023-1177"], id="mlflow-affected"),
-        pytest.param("mlflow", "2.2.1", [], id="mlflow-fixed"),
+        pytest.param(
+            "mlflow",
+            "2.2.0",
+            ["CVE-2023-1177", "CVE-2023-2780", "CVE-2023-6831", "CVE-2023-6753", "CVE-2024-1483"],
+            id="mlflow-affected",
+        ),
+        pytest.param("mlflow", "2.9.2", ["CVE-2024-1483"], id="mlflow-2.9.2"),
+        pytest.param("mlflow", "2.10.0", [], id="mlflow-fixed"),
         pytest.param("torchserve", "0.8.1", ["CVE-2023-43654"], id="torchserve-affected"),
-        pytest.param("gradio", "3.50.2", [], id="gradio-3x-outside-range"),
+        pytest.param("gradio", "3.50.2", ["CVE-2023-51449"], id="gradio-3x-affected-too"),
+        pytest.param("gradio", "4.11.0", [], id="gradio-fixed"),
         pytest.param("gradio", "4.10.0", ["CVE-2023-51449"], id="gradio-affected"),
         pytest.param("jupyter_server", "2.7.1", ["CVE-2023-39968"], id="jupyter-affected"),
+        pytest.param("jupyter_server", "0.3.0", ["CVE-2023-39968"], id="jupyter-0x-affected"),
+        pytest.param("jupyter_server", "2.7.2", [], id="jupyter-fixed"),
         pytest.param("jupyter_server", "6.5.4", [], id="classic-notebook-version"),
+        pytest.param("torchserve", "0.8.2", [], id="torchserve-fixed"),
+        pytest.param("torchserve", "0.0.9", [], id="torchserve-before-first-affected"),
         pytest.param("ollama", None, [], id="unknown-version"),
         pytest.param("ollama", "main-abc123", [], id="unparseable-version"),
         pytest.param("ray", "2.9.0", [], id="ray-by-design-not-a-range"),
@@ -102,6 +122,27 @@ def test_every_advisory_names_a_known_product() -> None:
     assert {a.product for a in builtin_advisories()} <= products
 
 
+def test_every_advisory_states_its_fix_and_whether_it_was_checked() -> None:
+    for advisory in builtin_advisories():
+        assert advisory.fixed is not None, advisory.cve
+        assert not advisory.affects(advisory.fixed), advisory.cve
+        assert isinstance(advisory.checked, bool)
+    assert [a.cve for a in builtin_advisories() if not a.checked] == ["CVE-2024-1483"]
+
+
+def test_a_complete_advisory_parses() -> None:
+    text = (
+        "advisories: [{product: x, cve: CVE-2024-1111, affected: '<1', fixed: '1',"
+        " severity: high, advisory: 'https://a', summary: 'ten chars!', checked: false}]"
+    )
+    (advisory,) = parse_advisories(text, "adv.yaml")
+    assert (advisory.affects("0.9"), advisory.affects("1"), advisory.checked) == (
+        True,
+        False,
+        False,
+    )
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -111,6 +152,28 @@ def test_every_advisory_names_a_known_product() -> None:
             "advisories: [{product: x, cve: CVE-2024-1, affected: '<<1', severity: high,"
             " advisory: 'https://a', summary: 'ten chars!'}]",
             id="bad-specifier",
+        ),
+        pytest.param(
+            "advisories: [{product: x, cve: CVE-2024-1111, affected: '<1', severity: high,"
+            " advisory: 'https://a', summary: 'ten chars!'}]",
+            id="checked-missing",
+        ),
+        pytest.param(
+            "advisories: [{product: x, cve: CVE-2024-1111, affected: '<1', fixed: soon,"
+            " severity: high, advisory: 'https://a', summary: 'ten chars!', checked: true}]",
+            id="bad-fixed-version",
+        ),
+        pytest.param(
+            "advisories: ["
+            + ", ".join(
+                [
+                    "{product: x, cve: CVE-2024-1111, affected: '<1', severity: high,"
+                    " advisory: 'https://a', summary: 'ten chars!', checked: true}"
+                ]
+                * 2
+            )
+            + "]",
+            id="duplicate",
         ),
     ],
 )

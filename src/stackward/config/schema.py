@@ -330,6 +330,10 @@ class ServiceSettings(_Strict):
     Jupyter, Ray, MLflow, vector stores, ...). Nothing is probed unless listed here."""
     fingerprint_concurrency: Annotated[int, Field(ge=1, le=1024)] = 64
     """How many endpoints are probed at the same time."""
+    probe_kubernetes: bool = False
+    """Also fingerprint the Services (cluster DNS name, load balancer addresses) and Ingress
+    hosts found in Kubernetes manifests or clusters. Off by default: probing is network
+    traffic to every address the manifests name (at most 2,000 targets per scan)."""
 
 
 class ScanConfig(_Strict):

@@ -136,6 +136,9 @@ class Rule(_Strict):
     asset_kind: AssetKind
     source: list[Annotated[str, Field(pattern=r"^https://\S+$")]] = Field(min_length=1)
     """The documentation pages the requests and matchers were written from."""
+    checked: bool = False
+    """Every ``source`` page was found and confirmed; ``false`` rules say in a comment which
+    page could not be confirmed. A rule file that does not say is taken as unchecked."""
     default_ports: list[Annotated[int, Field(ge=1, le=65535)]] = Field(default_factory=list)
     specificity: Annotated[int, Field(ge=0, le=1000)] = 100
     """Rules are tried most specific first, so a generic OpenAI-compatible rule comes last."""

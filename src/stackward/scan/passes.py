@@ -17,6 +17,7 @@ from typing import Protocol
 
 from stackward.config.schema import ScanConfig
 from stackward.dspm.residency import ResidencyPass
+from stackward.fingerprint.kubernetes_pass import KubernetesServiceProbePass
 from stackward.graph.inventory import InventoryGraph
 from stackward.lineage.link import LineageLinkPass
 from stackward.lineage.propagate import PropagationPass
@@ -35,7 +36,14 @@ class GraphPass(Protocol):
 
 def builtin_passes() -> list[GraphPass]:
     """The passes of a scan, in the order they run."""
-    return [LineageLinkPass(), ResourceMergePass(), UsagePass(), PropagationPass(), ResidencyPass()]
+    return [
+        LineageLinkPass(),
+        ResourceMergePass(),
+        KubernetesServiceProbePass(),
+        UsagePass(),
+        PropagationPass(),
+        ResidencyPass(),
+    ]
 
 
 def apply_passes(

@@ -26,6 +26,7 @@ class Category(StrEnum):
     VECTOR_DB = "vector_db"
     PIPELINE = "pipeline"
     TRAINING = "training"
+    DATA_LABELING = "data_labeling"
 
 
 PLACEMENT: dict[Category, tuple[AssetKind, Layer, bool]] = {
@@ -39,6 +40,7 @@ PLACEMENT: dict[Category, tuple[AssetKind, Layer, bool]] = {
     Category.VECTOR_DB: (AssetKind.VECTOR_STORE, Layer.CORE_AI, True),
     Category.PIPELINE: (AssetKind.PIPELINE, Layer.DATA_ENGINEERING, False),
     Category.TRAINING: (AssetKind.TRAINING_JOB, Layer.CORE_AI, False),
+    Category.DATA_LABELING: (AssetKind.AI_SERVICE, Layer.DATA_DEVELOPMENT, True),
 }
 """Asset kind, layer and whether an attacker wants what the component holds."""
 
@@ -93,6 +95,10 @@ class AIComponent:
     distinctive_ports: tuple[int, ...] = ()
     """Ports distinctive enough to identify the component on their own."""
     crd_kinds: tuple[str, ...] = ()
+    commands: tuple[str, ...] = ()
+    """Regular expressions searched in the command line (``streamlit run``)."""
+    env_names: tuple[str, ...] = ()
+    """Environment variables only this component reads (``GRADIO_SERVER_PORT``)."""
     auth_by_default: bool = False
     auth_on: tuple[AuthSignal, ...] = ()
     auth_off: tuple[AuthSignal, ...] = ()

@@ -108,10 +108,21 @@ def service(item: SourcedObject, info: ObjectInfo) -> NetworkObject:
             "selector": selector,
             "ports": [_service_port(p) for p in as_list(spec.get("ports"))],
             "external_name": as_str(spec.get("externalName")),
+            "load_balancer_ingress": _load_balancer_ingress(item.obj),
         },
         internet_exposed=exposed,
     )
     return NetworkObject(asset, Selector(selector) if selector else None)
+
+
+def _load_balancer_ingress(obj: dict[str, Any]) -> list[str]:
+    """Addresses the cloud gave the load balancer (``status.loadBalancer.ingress``): what a
+    live cluster reports, and what a manifest exported from one still carries."""
+    found = [
+        as_str(entry.get("ip")) or as_str(entry.get("hostname"))
+        for entry in (as_dict(e) for e in as_list(dig(obj, "status", "loadBalancer", "ingress")))
+    ]
+    return [address for address in dict.fromkeys(found) if address][:16]
 
 
 def _service_port(raw: object) -> dict[str, Any]:

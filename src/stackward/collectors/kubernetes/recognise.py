@@ -7,6 +7,7 @@ import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stackward.collectors.kubernetes.app_components import APP_COMPONENTS
 from stackward.collectors.kubernetes.components import (
     COMPONENTS,
     GPU_JOB,
@@ -22,7 +23,8 @@ _LABEL_KEYS = (
     "component",
     "app.kubernetes.io/part-of",
 )
-_BY_CRD = {kind: c for c in COMPONENTS for kind in c.crd_kinds}
+CATALOGUE: tuple[AIComponent, ...] = COMPONENTS + APP_COMPONENTS
+_BY_CRD = {kind: c for c in CATALOGUE for kind in c.crd_kinds}
 _BATCH_KINDS = frozenset({"Job", "CronJob"})
 
 
@@ -50,28 +52,46 @@ def recognise(
     label_sets: Iterable[Mapping[str, str]],
     ports: Iterable[int],
     gpus: int,
+    tokens: Sequence[str] = (),
+    env_names: Iterable[str] = (),
 ) -> Recognition | None:
-    """The component a workload runs, trying the strongest evidence first."""
+    """The component a workload runs, trying the strongest evidence first: custom resource
+    kind, image, labels, command line or environment, then a distinctive port."""
     if kind in _BY_CRD:
         return Recognition(_BY_CRD[kind], f"kind {kind}")
     for repository in repositories:
-        for component in COMPONENTS:
+        for component in CATALOGUE:
             pattern = component.image_pattern
             if pattern is not None and pattern.search(repository):
                 return Recognition(component, f"image {repository}")
     for labels in label_sets:
         for key in _LABEL_KEYS:
             value = labels.get(key, "").lower()
-            for component in COMPONENTS:
+            for component in CATALOGUE:
                 if value and value in component.labels:
                     return Recognition(component, f"label {key}={value}")
+    by_command = _by_command(tokens, set(env_names))
+    if by_command is not None:
+        return by_command
     port_set = set(ports)
-    for component in COMPONENTS:
+    for component in CATALOGUE:
         hit = port_set.intersection(component.distinctive_ports)
         if hit:
             return Recognition(component, f"port {min(hit)}")
     if gpus and kind in _BATCH_KINDS:
         return Recognition(GPU_JOB, f"{kind} requesting {gpus} accelerator(s)")
+    return None
+
+
+def _by_command(tokens: Sequence[str], env_names: set[str]) -> Recognition | None:
+    command = " ".join(tokens)[:8192]
+    for component in CATALOGUE:
+        for pattern in component.commands:
+            if re.search(pattern, command):
+                return Recognition(component, f"command matches {pattern!r}")
+        named = env_names.intersection(component.env_names)
+        if named:
+            return Recognition(component, f"environment {min(named)}")
     return None
 
 

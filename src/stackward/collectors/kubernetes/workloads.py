@@ -91,6 +91,8 @@ def workload(item: SourcedObject, info: ObjectInfo, config_texts: ConfigTexts) -
         [labels_of(item.obj), *facts.label_sets],
         [p["port"] for c in main for p in c["ports"]],
         facts.gpus,
+        tokens,
+        facts.env,
     )
     properties: dict[str, Any] = {
         "workload_kind": info.kind,

@@ -10,20 +10,19 @@ version, run WRITES model version, run READS dataset, model version TRAINED_ON d
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from stackward.lineage.assets import DATASET_PREFIX
 from stackward.lineage.naming import dataset_key_for_path, normalise_dataset_key
+from stackward.lineage.training.mlflow_aliases import is_production
 from stackward.lineage.training.mlflow_store import dataset_location
 from stackward.model import Asset, AssetKind, Layer, Relation, RelationKind, Skipped
 
 COLLECTOR = "mlflow"
 NOT_SCANNED = "not scanned"
-PRODUCTION_ALIASES = frozenset({"production", "prod", "champion", "live"})
-"""Alias names that say a version is the one production loads."""
 _STORAGE_SCHEMES = frozenset({"s3", "s3a", "s3n", "gs", "abfss", "wasbs", "hdfs", "file"})
 MAX_TEXT = 512
 
@@ -274,12 +273,6 @@ def add_registered_model(inv: MlflowInventory, raw: Mapping[str, Any]) -> str | 
     )
     inv.relate(inv.server_id, asset, RelationKind.CONTAINS)
     return name
-
-
-def is_production(stage: str | None, aliases: Iterable[str]) -> bool:
-    return (stage or "").lower() == "production" or any(
-        a.lower() in PRODUCTION_ALIASES for a in aliases
-    )
 
 
 def add_model_version(

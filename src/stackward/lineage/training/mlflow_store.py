@@ -5,7 +5,9 @@ The layout is the one the ``mlflow`` library writes with a ``file:`` tracking UR
 ``<experiment>/datasets/<id>/meta.yaml`` linked to runs by
 ``<experiment>/<run>/inputs/<id>/meta.yaml``, logged models in
 ``<experiment>/models/<model id>/meta.yaml`` and registered versions in
-``models/<name>/version-<n>/meta.yaml``. Only ``meta.yaml`` files are parsed, with
+``models/<name>/version-<n>/meta.yaml``, with the registered model's aliases in
+``models/<name>/meta.yaml`` and ``models/<name>/aliases/`` (a version an alias such as
+``production`` names is marked ``production``, as the REST collector does). Only ``meta.yaml`` files are parsed, with
 ``yaml.safe_load`` and a size cap; model files, pickles and code in the store are never
 opened. Symbolic links are not followed.
 """
@@ -22,6 +24,7 @@ import yaml
 
 from stackward.lineage.naming import dataset_key_for_path, normalise_dataset_key
 from stackward.lineage.training.builder import TrainingLineage
+from stackward.lineage.training.mlflow_aliases import aliases_by_version, is_production
 from stackward.model import AssetKind
 
 MAX_META_BYTES = 256 * 1024
@@ -157,8 +160,8 @@ def read_mlflow_store(root: Path, lineage: TrainingLineage) -> None:
     """Add every run of the store at ``root``, its datasets and its models, to ``lineage``."""
     outputs: dict[str, dict[str, str]] = {}
     """run id -> {model storage key or model id: model asset id}."""
-    for version_dir in _registered_versions(root, lineage):
-        _registered_version(version_dir, lineage, outputs)
+    for version_dir, aliases in _registered_versions(root, lineage):
+        _registered_version(version_dir, aliases, lineage, outputs)
     runs: dict[str, tuple[str, list[str]]] = {}
     for experiment in _subdirs(root, lineage):
         if experiment.name in _RESERVED or _meta(experiment, lineage) is None:
@@ -180,18 +183,27 @@ def read_mlflow_store(root: Path, lineage: TrainingLineage) -> None:
         lineage.skip(str(root), f"models name run {run_id}, which is not in this store")
 
 
-def _registered_versions(root: Path, lineage: TrainingLineage) -> Iterator[Path]:
+def _registered_versions(
+    root: Path, lineage: TrainingLineage
+) -> Iterator[tuple[Path, dict[str, list[str]]]]:
+    """Each version folder with its registered model's aliases (version -> alias names)."""
     registry = root / "models"
     if not registry.is_dir() or registry.is_symlink():
         return
     for model in _subdirs(registry, lineage):
+        aliases, problems = aliases_by_version(model, _meta(model, lineage))
+        for problem in problems:
+            lineage.skip(str(model), problem)
         for version in _subdirs(model, lineage):
             if version.name.startswith("version-"):
-                yield version
+                yield version, aliases
 
 
 def _registered_version(
-    version_dir: Path, lineage: TrainingLineage, outputs: dict[str, dict[str, str]]
+    version_dir: Path,
+    aliases: dict[str, list[str]],
+    lineage: TrainingLineage,
+    outputs: dict[str, dict[str, str]],
 ) -> None:
     meta = _meta(version_dir, lineage)
     if meta is None:
@@ -202,6 +214,8 @@ def _registered_version(
         return
     source = _text(meta, "source") or _text(meta, "storage_location")
     key = _storage_key(source)
+    stage = _text(meta, "current_stage")
+    version_aliases = aliases.get(version, [])
     asset = lineage.node(
         f"mlflow:model/{name}/{version}",
         AssetKind.MODEL_ARTIFACT,
@@ -213,7 +227,9 @@ def _registered_version(
             "version": version,
             "run_id": run_id,
             "model_source": source,
-            "stage": _text(meta, "current_stage"),
+            "stage": stage,
+            "aliases": version_aliases,
+            "production": is_production(stage, version_aliases),
             **({"dataset_key": key} if key else {}),
         },
     )

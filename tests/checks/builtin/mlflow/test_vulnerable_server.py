@@ -35,7 +35,7 @@ def _server(version: str, advisories: Any = None) -> Asset:
             [
                 ("CVE-2023-2780", Severity.CRITICAL),
                 ("CVE-2023-6831", Severity.HIGH),
-                ("CVE-2023-6753", Severity.HIGH),
+                ("CVE-2023-6753", Severity.CRITICAL),
                 ("CVE-2024-1483", Severity.HIGH),
             ],
             id="2.3.0",
