@@ -42,6 +42,8 @@ from sigma.rule import SigmaRule  # noqa: E402
 from benchmarks.machine import describe_machine  # noqa: E402
 from benchmarks.markdown import replace_between, table  # noqa: E402
 from stackward.detect.event import Event, LogSource, Position  # noqa: E402
+from stackward.detect.interfaces import RawRecord  # noqa: E402
+from stackward.detect.parsers import PARSERS  # noqa: E402
 from stackward.detect.sigma import SigmaDetector, builtin_rules_dir, load_rules  # noqa: E402
 
 WORK = REPO / "benchmarks" / ".work" / "detect"
@@ -442,27 +444,16 @@ def write_rules(directory: Path) -> tuple[Path, Path]:
 
 
 def read_cloudtrail(path: Path) -> Iterator[Event]:
-    """CloudTrail JSONL into events. Kept here until the benchmark switches to the shared
-    CloudTrail parser; it sets the same fields and the annotations the rules could read."""
+    """CloudTrail JSON Lines into events through stackward's own CloudTrail parser, one record
+    per line, as a file source hands them to the pipeline."""
     source = str(path)
     offset = 0
+    parser = PARSERS["cloudtrail"]
     with path.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
             offset += len(line)
-            record = orjson.loads(line)
-            who = record.get("userIdentity") or {}
-            yield Event(
-                time=dt.datetime.fromisoformat(record["eventTime"]),
-                logsource=CLOUDTRAIL,
-                format="cloudtrail",
-                fields=record,
-                position=Position(source, offset, number),
-                annotations={
-                    "actor": who.get("arn", ""),
-                    "source_ip": record.get("sourceIPAddress", ""),
-                    "action": record.get("eventName", ""),
-                },
-            )
+            record = RawRecord(line, Position(source, offset, number), "cloudtrail")
+            yield from parser.parse(record)
 
 
 @dataclass(slots=True)
@@ -723,12 +714,13 @@ def main() -> int:
             ],
         ),
         "",
-        f"- stackward (parse + match) vs the SQLite queries alone: **{ratio:.2f}x** the "
-        f"events/s. Target at least 2x: **{'met' if ratio >= 2 else 'not met'}**.",
-        f"- stackward matching alone vs the SQLite queries alone (both on data already in "
-        f"memory): {ratio_match:.2f}x.",
-        f"- stackward (parse + match) vs SQLite load + queries (both starting from the JSONL "
-        f"file): {ratio_both:.2f}x.",
+        f"- Like for like with Zircolite, which reads the log file, flattens every event into "
+        f"SQLite and then runs one query per rule: stackward (parse + match) vs SQLite load + "
+        f"queries, both starting from the JSONL file: **{ratio_both:.2f}x** the events/s. "
+        f"Target at least 2x: **{'met' if ratio_both >= 2 else 'not met'}**.",
+        f"- Against the SQLite queries alone, on rows already loaded (the load is not counted): "
+        f"**{ratio:.2f}x** ({'at least' if ratio >= 2 else 'below'} 2x). stackward matching "
+        f"alone vs those queries (both on data already in memory): {ratio_match:.2f}x.",
         f"- Where the time goes: reading the JSONL and building the events alone takes "
         f"{parse.cpu:.2f} CPU s, {parse.cpu / query.cpu:.1f}x the time of all SQLite queries "
         f"together ({query.cpu:.2f} s, on rows already loaded); stackward also builds an alert "
@@ -747,8 +739,8 @@ def main() -> int:
         "",
         "Zircolite (the tool that runs these SQLite queries) is not on PyPI and could not be "
         "fetched on this machine, so it is not measured; the backend's queries run on Python's "
-        "sqlite3 with a `regexp` function registered (`re.search`). The CloudTrail JSONL is read "
-        "by a small orjson reader kept in the benchmark.",
+        "sqlite3 with a `regexp` function registered (`re.search`). stackward reads the CloudTrail "
+        "JSONL with its own CloudTrail parser, as `stackward detect` does.",
     ]
     if problems:
         lines += ["", "Problems: " + "; ".join(problems)]

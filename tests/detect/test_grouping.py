@@ -7,7 +7,8 @@ import json
 import pytest
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert
-from stackward.detect.grouping import AlertGrouper, alert_from_json, alert_to_json
+from stackward.detect.alert_json import alert_from_json, alert_to_json
+from stackward.detect.grouping import AlertGrouper
 from stackward.detect.ocsf import activity_of, finding_uid
 from stackward.model import Severity
 from tests.detect.alert_builders import make_alert

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from stackward.detect.alert import Alert, EventRef
+from stackward.detect.alert_json import alert_from_json, alert_to_json
 from stackward.detect.checkpoint import Checkpoint, CheckpointError, CheckpointStore
 from stackward.detect.event import Position
-from stackward.detect.journal import AlertJournal, alert_from_json, alert_to_json
+from stackward.detect.journal import AlertJournal
 from stackward.frameworks import atlas
 from stackward.model import Severity
 

@@ -78,6 +78,12 @@ def _checks() -> Command:
     return list_checks
 
 
+def _detect() -> Command:
+    from stackward.cli.detect_cmd import detect
+
+    return detect
+
+
 def _alerts() -> Command:
     from stackward.cli.alerts_cmd import alerts
 
@@ -95,6 +101,7 @@ COMMANDS: dict[str, Callable[[], Command]] = {
     "data": _data,
     "init": _init,
     "checks": _checks,
+    "detect": _detect,
     "alerts": _alerts,
 }
 """Command name → loader of its function. The order is the order of ``--help``."""

@@ -10,6 +10,7 @@ import yaml
 from pydantic import ValidationError
 
 from stackward.config.schema import DataSettings, LineageSettings, ScanConfig
+from stackward.detect.config import DetectConfig, FileSource, JsonlSink, WebhookSink
 
 
 class ConfigError(ValueError):
@@ -117,6 +118,7 @@ def load_config(path: Path) -> ScanConfig:
             "artifacts": artifacts,
             "data": _data_under(base, config.data),
             "lineage": _lineage_under(base, config.lineage),
+            "detect": _detect_under(base, config.detect),
         }
     )
 
@@ -162,5 +164,34 @@ def _lineage_under(base: Path, lineage: LineageSettings) -> LineageSettings:
             "receiver_dir": _under(base, lineage.receiver_dir),
             "dbt": dbt,
             "training": training,
+        }
+    )
+
+
+def _detect_under(base: Path, detect: DetectConfig) -> DetectConfig:
+    """Log-file globs, extra rule files, the state directory and file sinks."""
+    sources = [
+        source.model_copy(update={"path": _glob_under(base, source.path)})
+        if isinstance(source, FileSource)
+        else source
+        for source in detect.sources
+    ]
+    sinks = [
+        sink.model_copy(update={"path": _under(base, sink.path)})
+        if isinstance(sink, JsonlSink)
+        else sink.model_copy(update={"dead_letter": _under(base, sink.dead_letter)})
+        if isinstance(sink, WebhookSink)
+        else sink
+        for sink in detect.sinks
+    ]
+    return detect.model_copy(
+        update={
+            "sources": sources,
+            "sinks": sinks,
+            "rules": [_under(base, p) for p in detect.rules],
+            "state_dir": _under(base, detect.state_dir),
+            "content": detect.content.model_copy(
+                update={"system_prompts": [_under(base, p) for p in detect.content.system_prompts]}
+            ),
         }
     )

@@ -127,6 +127,14 @@ class ContentSettings(_Strict):
     injection_threshold: Annotated[float, Field(ge=0, le=1)] = 0.5
     leakage: bool = True
     """System-prompt and sensitive-data leakage in responses (AML.T0056, AML.T0057)."""
+    system_prompts: list[Path] = Field(default_factory=list)
+    """Files each holding a system prompt of your applications: a response that repeats one
+    is a leak even when the log does not keep the request's system turn."""
+    canaries: list[Annotated[str, Field(min_length=6, max_length=512)]] = Field(
+        default_factory=list
+    )
+    """Canary strings planted in system prompts or documents; any response containing one
+    is a leak."""
 
 
 class ExtractionSettings(_Strict):

@@ -23,8 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert, EventRef
-from stackward.detect.event import Position
-from stackward.model import ControlRef, Framework, Severity
+from stackward.detect.alert_json import (
+    alert_from_json,
+    alert_to_json,
+    event_ref_from_json,
+    event_ref_to_json,
+)
 
 DEFAULT_MAX_GROUPS = 10_000
 SNAPSHOT_VERSION = 1
@@ -63,6 +67,8 @@ class AlertGrouper:
     windows are open; beyond that the oldest is closed early. ``dedup_seconds == 0`` passes
     every alert through unchanged.
     """
+
+    name = "grouper"
 
     def __init__(self, dedup_seconds: float, max_groups: int = DEFAULT_MAX_GROUPS) -> None:
         self.window = dt.timedelta(seconds=dedup_seconds)
@@ -145,8 +151,8 @@ class AlertGrouper:
                     "merged": g.merged,
                     "count": g.count,
                     "last": alert_to_json(g.last) if g.last is not None else None,
-                    "head": [_ref_to_json(r) for r in g.head],
-                    "tail": [_ref_to_json(r) for r in g.tail],
+                    "head": [event_ref_to_json(r) for r in g.head],
+                    "tail": [event_ref_to_json(r) for r in g.tail],
                 }
                 for g in self._groups.values()
             ],
@@ -168,8 +174,8 @@ class AlertGrouper:
                 merged=int(raw["merged"]),
                 count=int(raw["count"]),
                 last=alert_from_json(raw["last"]) if raw.get("last") else None,
-                head=[_ref_from_json(r) for r in raw["head"]],
-                tail=[_ref_from_json(r) for r in raw["tail"]],
+                head=[event_ref_from_json(r) for r in raw["head"]],
+                tail=[event_ref_from_json(r) for r in raw["tail"]],
             )
             self._open(dedup_key(created), group)
 
@@ -198,70 +204,4 @@ def _update(group: _Group, last: Alert) -> Alert:
         source_ip=last.source_ip or created.source_ip,
         evidence=last.evidence or created.evidence,
         update_of=finding,
-    )
-
-
-# -- JSON form of alerts (checkpoints) ----------------------------------------------------
-def _ref_to_json(ref: EventRef) -> dict[str, Any]:
-    p = ref.position
-    return {
-        "position": [p.source, p.offset, p.line, p.index],
-        "time": ref.time.isoformat(),
-        "excerpt": dict(ref.excerpt),
-    }
-
-
-def _ref_from_json(raw: Mapping[str, Any]) -> EventRef:
-    source, offset, line, index = raw["position"]
-    return EventRef(
-        position=Position(str(source), int(offset), int(line), int(index)),
-        time=dt.datetime.fromisoformat(raw["time"]),
-        excerpt=dict(raw.get("excerpt") or {}),
-    )
-
-
-def alert_to_json(alert: Alert) -> dict[str, Any]:
-    """A JSON-ready dict holding every field of ``alert`` (see :func:`alert_from_json`)."""
-    return {
-        "uid": alert.uid,
-        "rule_id": alert.rule_id,
-        "title": alert.title,
-        "description": alert.description,
-        "severity": alert.severity.label,
-        "detector": alert.detector,
-        "time": alert.time.isoformat(),
-        "first_seen": alert.first_seen.isoformat(),
-        "refs": [[r.framework.value, r.id, r.name] for r in alert.refs],
-        "events": [_ref_to_json(r) for r in alert.events],
-        "count": alert.count,
-        "group": alert.group,
-        "actor": alert.actor,
-        "target": alert.target,
-        "source_ip": alert.source_ip,
-        "evidence": dict(alert.evidence),
-        "tags": list(alert.tags),
-        "update_of": alert.update_of,
-    }
-
-
-def alert_from_json(raw: Mapping[str, Any]) -> Alert:
-    return Alert(
-        uid=str(raw["uid"]),
-        rule_id=str(raw["rule_id"]),
-        title=str(raw["title"]),
-        description=str(raw["description"]),
-        severity=Severity[str(raw["severity"]).upper()],
-        detector=str(raw["detector"]),
-        time=dt.datetime.fromisoformat(raw["time"]),
-        first_seen=dt.datetime.fromisoformat(raw["first_seen"]),
-        refs=tuple(ControlRef(Framework(f), str(i), str(n)) for f, i, n in raw["refs"]),
-        events=tuple(_ref_from_json(r) for r in raw["events"]),
-        count=int(raw["count"]),
-        group=str(raw["group"]),
-        actor=str(raw["actor"]),
-        target=str(raw["target"]),
-        source_ip=str(raw["source_ip"]),
-        evidence=dict(raw.get("evidence") or {}),
-        tags=tuple(str(t) for t in raw.get("tags", ())),
-        update_of=str(raw.get("update_of", "")),
     )

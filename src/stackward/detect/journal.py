@@ -17,7 +17,6 @@ stays bounded while a long stream runs.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
@@ -26,10 +25,8 @@ from typing import Any
 
 import orjson
 
-from stackward.detect.alert import Alert, EventRef
-from stackward.detect.event import Position
-from stackward.model import ControlRef, Severity
-from stackward.model.refs import Framework
+from stackward.detect.alert import Alert
+from stackward.detect.alert_json import alert_from_json, alert_to_json
 
 JOURNAL_NAME = "alerts.journal.jsonl"
 REMEMBERED_UIDS = 100_000
@@ -226,85 +223,3 @@ def write_atomically(path: Path, data: bytes) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
-
-
-# -- alert ⇄ JSON ----------------------------------------------------------------------------
-
-
-def alert_to_json(alert: Alert) -> dict[str, Any]:
-    """The alert as JSON types, enough to deliver it again after a restart (``evidence`` and
-    excerpts come back as JSON types: tuples as lists, datetimes as ISO text)."""
-    return {
-        "uid": alert.uid,
-        "rule_id": alert.rule_id,
-        "title": alert.title,
-        "description": alert.description,
-        "severity": alert.severity.label,
-        "detector": alert.detector,
-        "time": alert.time.isoformat(),
-        "first_seen": alert.first_seen.isoformat(),
-        "refs": [[ref.framework.value, ref.id, ref.name] for ref in alert.refs],
-        "events": [_event_ref_to_json(ref) for ref in alert.events],
-        "count": alert.count,
-        "group": alert.group,
-        "actor": alert.actor,
-        "target": alert.target,
-        "source_ip": alert.source_ip,
-        "evidence": _jsonable(alert.evidence),
-        "tags": list(alert.tags),
-    }
-
-
-def alert_from_json(data: Mapping[str, Any]) -> Alert:
-    """The inverse of :func:`alert_to_json`."""
-    return Alert(
-        uid=str(data["uid"]),
-        rule_id=str(data["rule_id"]),
-        title=str(data["title"]),
-        description=str(data["description"]),
-        severity=Severity.parse(str(data["severity"])),
-        detector=str(data["detector"]),
-        time=dt.datetime.fromisoformat(data["time"]),
-        first_seen=dt.datetime.fromisoformat(data["first_seen"]),
-        refs=tuple(ControlRef(Framework(f), str(i), str(n)) for f, i, n in data["refs"]),
-        events=tuple(_event_ref_from_json(ref) for ref in data["events"]),
-        count=int(data["count"]),
-        group=str(data["group"]),
-        actor=str(data["actor"]),
-        target=str(data["target"]),
-        source_ip=str(data["source_ip"]),
-        evidence=dict(data["evidence"]),
-        tags=tuple(str(tag) for tag in data["tags"]),
-    )
-
-
-def _event_ref_to_json(ref: EventRef) -> dict[str, Any]:
-    where = ref.position
-    return {
-        "position": [where.source, where.offset, where.line, where.index],
-        "time": ref.time.isoformat(),
-        "excerpt": _jsonable(ref.excerpt),
-    }
-
-
-def _event_ref_from_json(data: Mapping[str, Any]) -> EventRef:
-    source, offset, line, index = data["position"]
-    return EventRef(
-        position=Position(str(source), int(offset), int(line), int(index)),
-        time=dt.datetime.fromisoformat(data["time"]),
-        excerpt=dict(data["excerpt"]),
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    """``value`` with mappings, sequences and datetimes turned into JSON types (others as
-    their string form), so an evidence value orjson cannot write does not lose the alert."""
-    if isinstance(value, Mapping):
-        return {str(key): _jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [_jsonable(item) for item in value]
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)

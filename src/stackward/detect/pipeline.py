@@ -3,8 +3,9 @@
 Each source is read by its own thread into one bounded queue (a full queue blocks the reader:
 back-pressure up to the receivers, which push back on TCP, answer 503 over HTTP or count UDP
 drops). One consumer thread parses, runs the detectors, journals and delivers, so the records
-of one source are processed in the order the source gave them; records of several sources
-interleave as they arrive.
+of one source are processed in the order the source gave them. When following, records of
+several sources interleave as they arrive; a replay (``follow=False``) reads the sources one
+after another in the given order, so every replay of the same logs gives the same alerts.
 
 Exactly-once: alerts are journalled (fsync) before any sink sees them, and a checkpoint
 (source offsets, every detector's and the grouper's snapshot, the event-time watermark and the
@@ -176,9 +177,27 @@ class Pipeline:
             )
             for n, s in enumerate(self.sources)
         ]
+        if follow:
+            for reader in readers:
+                reader.start()
+            self._consume(len(readers))
+        else:
+            # A replay reads its sources one after another, in the configured order, so the
+            # events reach the detectors in the same order on every run (and after a restart).
+            for reader in readers:
+                reader.start()
+                self._consume(1)
+                reader.join(timeout=5)
         for reader in readers:
-            reader.start()
-        live = len(readers)
+            reader.join(timeout=5)
+        if not self._stopping.is_set():
+            self._flush(None)
+        self._write_checkpoint(final=True)
+        self._finish()
+        return self.summary
+
+    def _consume(self, live: int) -> None:
+        """Process queued records until ``live`` sources have ended."""
         while live:
             try:
                 number, item = self._queue.get(timeout=0.2)
@@ -192,13 +211,6 @@ class Pipeline:
             else:
                 self._problems.add("source stopped", self.sources[number].id, str(item))
             self._maybe_checkpoint()
-        for reader in readers:
-            reader.join(timeout=5)
-        if not self._stopping.is_set():
-            self._flush(None)
-        self._write_checkpoint(final=True)
-        self._finish()
-        return self.summary
 
     # -- reading ---------------------------------------------------------------------------
 

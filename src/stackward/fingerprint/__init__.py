@@ -7,7 +7,6 @@ does not pay for it.
 
 from __future__ import annotations
 
-import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -29,25 +28,19 @@ if TYPE_CHECKING:
     )
     from stackward.fingerprint.targets import Target, TargetError, parse_target
 
-_HOMES = {
-    "Advisory": "advisories",
-    "AdvisoryMatch": "advisories",
-    "advisories_for": "advisories",
-    "DEFAULT_CONCURRENCY": "engine",
-    "Exposure": "engine",
-    "FingerprintRun": "engine",
-    "ServiceFinding": "engine",
-    "fingerprint": "engine",
-    "fingerprint_sync": "engine",
-    "Rule": "rules",
-    "RuleError": "rules",
-    "builtin_rules": "rules",
-    "load_rules": "rules",
-    "parse_rule": "rules",
-    "Target": "targets",
-    "TargetError": "targets",
-    "parse_target": "targets",
-}
+_ADVISORIES = frozenset({"Advisory", "AdvisoryMatch", "advisories_for"})
+_ENGINE = frozenset(
+    {
+        "DEFAULT_CONCURRENCY",
+        "Exposure",
+        "FingerprintRun",
+        "ServiceFinding",
+        "fingerprint",
+        "fingerprint_sync",
+    }
+)
+_RULES = frozenset({"Rule", "RuleError", "builtin_rules", "load_rules", "parse_rule"})
+_TARGETS = frozenset({"Target", "TargetError", "parse_target"})
 
 __all__ = [
     "DEFAULT_CONCURRENCY",
@@ -71,9 +64,18 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
+    """Each name is imported from its module on first use (plain imports, nothing dynamic)."""
+    home: Any
+    if name in _ENGINE:
+        from stackward.fingerprint import engine as home
+    elif name in _ADVISORIES:
+        from stackward.fingerprint import advisories as home
+    elif name in _RULES:
+        from stackward.fingerprint import rules as home
+    elif name in _TARGETS:
+        from stackward.fingerprint import targets as home
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    value = getattr(home, name)
     globals()[name] = value
     return value

@@ -92,3 +92,15 @@ def test_batch_mode_syncs_on_flush(tmp_path: Path) -> None:
     sink.flush()
     assert len(_lines(path)) == 1
     sink.close()
+
+
+def test_delivered_answers_which_uids_the_file_holds_after_a_restart(tmp_path: Path) -> None:
+    path = tmp_path / "alerts.jsonl"
+    written, never = make_alert(line=1, at=1), make_alert(line=2, at=2)
+    first = JsonlAlertSink(path)
+    first.emit(written, enrichment())
+    first.close()
+    reopened = JsonlAlertSink(path)
+    assert set(reopened.delivered([written.uid, never.uid])) == {written.uid}
+    assert set(reopened.delivered([])) == set()
+    reopened.close()

@@ -91,3 +91,11 @@ def filled(store_path: Path) -> AlertStore:
 )
 def test_filters(filled: AlertStore, query: dict[str, object], rules: list[str]) -> None:
     assert [a.rule_id for a in filled.alerts(**query)] == rules  # type: ignore[arg-type]
+
+
+def test_delivered_answers_which_uids_the_store_holds(store_path: Path) -> None:
+    kept, never = make_alert(at=0, line=1), make_alert(at=9, line=9, rule_id="SW-DET-002")
+    sink = StoreAlertSink(store_path)
+    sink.emit(kept, enrichment())
+    assert set(sink.delivered([kept.uid, never.uid])) == {kept.uid}
+    sink.close()

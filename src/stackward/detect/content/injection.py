@@ -26,6 +26,7 @@ from stackward.detect.content.patterns import (
     prepare,
 )
 from stackward.detect.event import Event
+from stackward.detect.prompts import user_part
 from stackward.frameworks import atlas, owasp_llm
 from stackward.model import Severity
 from stackward.model.redact import redact_text
@@ -60,7 +61,8 @@ class PromptInjectionDetector:
         self._jailbreak_refs = (atlas("AML.T0054"), owasp_llm("LLM01"))
 
     def process(self, event: Event) -> Iterable[Alert]:
-        prompt = annotation_text(event, "prompt")
+        prompt = user_part(annotation_text(event, "prompt"), event.annotations.get("system_prompt"))
+        prompt = prompt or ""
         if not self.settings.prompt_injection or not prompt.strip():
             return ()
         scored = clip(prompt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from stackward.detect.alert import Alert, Enrichment
@@ -98,6 +99,11 @@ class JsonlAlertSink:
                 if isinstance(uid, str):
                     uids.add(uid)
         return uids
+
+    def delivered(self, uids: Collection[str]) -> Collection[str]:
+        """Which of ``uids`` the file already holds (read back once, at a restart that owes
+        alerts), so an alert written just before a crash is not written again."""
+        return set(uids) & self.delivered_uids(0) if uids else set()
 
     def close(self) -> None:
         if not self._file.closed:

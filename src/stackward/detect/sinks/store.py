@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 from stackward.detect.alert import Alert, Enrichment
@@ -27,6 +28,10 @@ class StoreAlertSink:
 
     def holds(self, delivery_uid: str) -> bool:
         return self.store.holds(delivery_uid)
+
+    def delivered(self, uids: Collection[str]) -> Collection[str]:
+        """Which of ``uids`` the store already holds (the pipeline asks at a restart)."""
+        return {uid for uid in uids if self.store.holds(uid)}
 
     def close(self) -> None:
         self.store.close()
