@@ -32,6 +32,13 @@ sys.path[:0] = [str(HERE), str(REPO / "src")]
 
 from baseline import KEYWORDS, keyword_attack  # noqa: E402
 from evaluate import scores  # noqa: E402
+from leakage import (  # noqa: E402
+    SUFFIX_SOURCES,
+    goal_pattern,
+    jailbreak_goals,
+    mask_goals,
+    project_rows,
+)
 from split import (  # noqa: E402
     HELD_OUT_FAMILIES,
     grouped_holdout,
@@ -77,6 +84,20 @@ The licence texts follow, as the data set ships them.
 """
 C_GRID = (1.0, 4.0, 16.0)
 MAX_FALSE_POSITIVE_RATE = 0.02
+SUFFIX_WEIGHT = 1.0
+"""Sample weight of the GCG/DSN rows (a goal plus an adversarial suffix); every other row
+weighs 1. The settings below were chosen, like C, by the out-of-fold F1 at 0.5 on the
+training rows (the held-out rows play no part). Weight 0.5 for these rows: 0.8007 against
+0.8044 at 1 (cue weight 0.5)."""
+CUE_WEIGHT = 0.5
+"""Scale of the attack-structure cue block (``stackward.detect.content.cues``) against the
+word block. Out-of-fold F1 at 0.5 (GCG/DSN weight 0.5): 0.8007 at 0.5, 0.7963 at 1, 0.7891
+at 2, 0.7904 without cues."""
+MASK_GOALS = False
+"""Fit on text with the JailbreakBench goals cut out (``leakage.mask_goals``). Measured
+without cues and left off: it removes more of the topic signal but lowered the out-of-fold
+F1 (0.7898 against 0.7904 at 0.5; 0.7625 against 0.7841 at the chosen threshold) and the
+jailbreak rows' recall, because the goals are part of what those rows share."""
 SHIPPED_THRESHOLD = 0.5
 """The config default (``detect.content.injection_threshold``); the bias is shifted so that
 the operating point chosen on the training rows sits at this score."""
@@ -100,37 +121,69 @@ def feature_matrix(texts: list[str], settings: FeatureSettings) -> sparse.csr_ma
     )
 
 
-def fit(x: sparse.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
+def fit(
+    x: sparse.csr_matrix, y: np.ndarray, c: float, weights: np.ndarray | None = None
+) -> LogisticRegression:
     model = LogisticRegression(
         C=c, class_weight="balanced", solver="liblinear", max_iter=1000, random_state=SEED
     )
-    return model.fit(x, y)
+    return model.fit(x, y, sample_weight=weights)
 
 
-def choose_c_and_threshold(
-    texts: list[str], x: sparse.csr_matrix, y: np.ndarray, groups: np.ndarray, kinds: np.ndarray
-) -> tuple[float, float, dict[str, Any]]:
+class TrainingSet:
+    """Rows to fit on: the given data-set rows plus the project-written benign tasks, with
+    the JailbreakBench goals masked in the features the model is fitted on (``x_fit``) and
+    the raw text kept for scoring (``texts``, ``x_raw``), as stackward sees it."""
+
+    def __init__(self, rows: list[dict[str, Any]], groups: np.ndarray, settings: FeatureSettings):
+        extra = project_rows()
+        pattern = goal_pattern(jailbreak_goals(rows))
+        self.settings = settings
+        self.rows = rows + extra
+        self.texts = [r["text"] for r in self.rows]
+        self.x_raw = feature_matrix(self.texts, settings)
+        masked = [mask_goals(t, pattern) for t in self.texts] if MASK_GOALS else self.texts
+        self.x_fit = feature_matrix(masked, settings) if MASK_GOALS else self.x_raw
+        self.y = np.array([r["label"] for r in self.rows])
+        self.kinds = np.array([r["kind"] for r in self.rows])
+        first_new = int(groups.max()) + 1 if len(groups) else 0
+        self.groups = np.concatenate([groups, first_new + np.arange(len(extra))])
+        self.weights = np.array(
+            [SUFFIX_WEIGHT if r["source"] in SUFFIX_SOURCES else 1.0 for r in self.rows]
+        )
+        self.goals = len(pattern.pattern.split("|"))
+        self.project_rows = len(extra)
+
+    def fit(self, c: float, rows: np.ndarray | None = None) -> LogisticRegression:
+        if rows is None:
+            rows = np.arange(len(self.rows))
+        return fit(self.x_fit[rows], self.y[rows], c, self.weights[rows])
+
+
+def choose_c_and_threshold(data: TrainingSet) -> tuple[float, float, dict[str, Any]]:
     """Grouped 4-fold cross-validation on the training rows only: the C with the best
     out-of-fold F1 at 0.5, then the probability threshold with the best out-of-fold F1 among
     those that keep the false-positive rate on ``hard_negative`` rows and on all benign rows
     at or below ``MAX_FALSE_POSITIVE_RATE`` (an alert on benign text is the costly error).
-    The threshold is chosen on the scores stackward computes (whole text and windows)."""
-    folds = list(GroupKFold(n_splits=4).split(x, y, groups))
+    Folds are fitted on masked text and score the raw text; the threshold is chosen on the
+    scores stackward computes (whole text and windows)."""
+    texts, y, kinds = data.texts, data.y, data.kinds
+    folds = list(GroupKFold(n_splits=4).split(data.x_raw, y, data.groups))
     results: dict[str, Any] = {}
     best: tuple[float, float, np.ndarray] = (-1.0, 0.0, np.zeros(0))
     for c in C_GRID:
         oof = np.zeros(len(y))
         for train, test in folds:
-            oof[test] = fit(x[train], y[train], c).predict_proba(x[test])[:, 1]
+            oof[test] = data.fit(c, train).predict_proba(data.x_raw[test])[:, 1]
         f1 = scores(list(oof >= 0.5), list(y), ["_"] * len(y))["f1"]
         results[f"C={c:g}"] = f1
         if f1 > best[0]:
             best = (f1, c, oof)
     _, c, _ = best
-    settings = FeatureSettings()
+    settings = data.settings
     oof = np.zeros(len(y))
     for train, test in folds:
-        fold_model = to_classifier(fit(x[train], y[train], c), settings, SHIPPED_THRESHOLD)
+        fold_model = to_classifier(data.fit(c, train), settings, SHIPPED_THRESHOLD)
         oof[test] = [fold_model.score(texts[i]) for i in test]
     hard, benign = kinds == "hard_negative", y == 0
     best_threshold: tuple[float, float] = (-1.0, 0.5)
@@ -190,21 +243,13 @@ def scoring_speed(texts: list[str], classifier: InjectionClassifier) -> dict[str
 
 def train(data: Path, out: Path) -> dict[str, Any]:
     rows = load_rows(data)
-    settings = FeatureSettings()
-    x = feature_matrix([r["text"] for r in rows], settings)
-    y = np.array([r["label"] for r in rows])
-    kinds = np.array([r["kind"] for r in rows])
+    settings = FeatureSettings(cue_weight=CUE_WEIGHT)
     groups = near_duplicate_groups([r["text"] for r in rows])
     train_rows, held_out = grouped_holdout([r["kind"] for r in rows], groups, SEED)
 
-    c, threshold, selection = choose_c_and_threshold(
-        [rows[i]["text"] for i in train_rows],
-        x[train_rows],
-        y[train_rows],
-        groups[train_rows],
-        kinds[train_rows],
-    )
-    classifier = to_classifier(fit(x[train_rows], y[train_rows], c), settings, threshold)
+    training = TrainingSet([rows[i] for i in train_rows], groups[train_rows], settings)
+    c, threshold, selection = choose_c_and_threshold(training)
+    classifier = to_classifier(training.fit(c), settings, threshold)
     out.mkdir(parents=True, exist_ok=True)
     classifier.save(out / MODEL_FILE)
     write_notices(data.parent / "licenses", out)
@@ -212,7 +257,8 @@ def train(data: Path, out: Path) -> dict[str, Any]:
     families = np.array([source_family(r["source"]) for r in rows])
     outside = np.flatnonzero(~np.isin(families, HELD_OUT_FAMILIES))
     inside = np.flatnonzero(np.isin(families, HELD_OUT_FAMILIES))
-    disjoint = to_classifier(fit(x[outside], y[outside], c), settings, threshold)
+    disjoint_set = TrainingSet([rows[i] for i in outside], groups[outside], settings)
+    disjoint = to_classifier(disjoint_set.fit(c), settings, threshold)
 
     held_rows = [rows[i] for i in held_out]
     metrics = {
@@ -223,10 +269,14 @@ def train(data: Path, out: Path) -> dict[str, Any]:
             "word_ngrams": list(settings.word_ngrams),
             "char_ngrams": list(settings.char_ngrams),
             "char_weight": settings.char_weight,
+            "cue_weight": settings.cue_weight,
         },
         "model": {
             "C": c,
             "class_weight": "balanced",
+            "goal_phrases_masked": training.goals if MASK_GOALS else 0,
+            "project_rows": training.project_rows,
+            "suffix_weight": SUFFIX_WEIGHT,
             "operating_threshold": threshold,
             "max_false_positive_rate": MAX_FALSE_POSITIVE_RATE,
             "shipped_threshold": SHIPPED_THRESHOLD,
@@ -236,6 +286,7 @@ def train(data: Path, out: Path) -> dict[str, Any]:
         "split": {
             "groups": len(set(groups.tolist())),
             "train_rows": len(train_rows),
+            "project_rows": training.project_rows,
             "held_out_rows": len(held_out),
             "held_out_sha256": hashlib.sha256(",".join(map(str, held_out)).encode()).hexdigest(),
         },

@@ -5,6 +5,8 @@ Word 1-2-grams (each token hashed with ``zlib.crc32``, stable across processes a
 n-grams combined from their tokens' hashes) and character 3-5-grams (a 64-bit multiplicative
 hash over code points) share one hashed space. Both are computed with numpy, so a long prompt
 costs array operations, not a Python loop per n-gram.
+A third, optional group holds attack-structure cues (:mod:`~stackward.detect.content.cues`),
+which describe how a text addresses the model rather than its topic.
 Term frequencies are sublinear (``1 + log tf``) and each feature group is l2-normalised, then
 the whole vector is l2-normalised. The settings travel with the weights (:class:`FeatureSettings`)
 so a model file always says how its inputs were made.
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+
+from stackward.detect.content.cues import cue_hashes
 
 HEAD_CHARS = 8192
 TAIL_CHARS = 8192
@@ -42,6 +46,8 @@ class FeatureSettings:
     char_ngrams: tuple[int, int] = (3, 5)
     char_weight: float = 1.0
     """Scale of the character block against the word block before the final l2 norm."""
+    cue_weight: float = 0.0
+    """Scale of the attack-structure cue block; 0 leaves it out (model files without it)."""
 
     def as_array(self) -> npt.NDArray[np.float64]:
         return np.array(
@@ -50,16 +56,19 @@ class FeatureSettings:
                 *self.word_ngrams,
                 *self.char_ngrams,
                 self.char_weight,
+                self.cue_weight,
             ],
             dtype=np.float64,
         )
 
     @classmethod
     def from_array(cls, values: npt.NDArray[np.float64]) -> FeatureSettings:
-        if values.shape != (6,):
-            raise ValueError(f"feature settings have shape {values.shape}, expected (6,)")
-        dims, wlo, whi, clo, chi, weight = (float(v) for v in values)
-        return cls(int(dims), (int(wlo), int(whi)), (int(clo), int(chi)), weight)
+        if values.shape == (6,):
+            values = np.append(values, 0.0)
+        if values.shape != (7,):
+            raise ValueError(f"feature settings have shape {values.shape}, expected (7,)")
+        dims, wlo, whi, clo, chi, weight, cues = (float(v) for v in values)
+        return cls(int(dims), (int(wlo), int(whi)), (int(clo), int(chi)), weight, cues)
 
 
 def clip(text: str) -> str:
@@ -148,14 +157,25 @@ def _block(hashes: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.ND
 Vector = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
 
 
-def _combine(words: npt.NDArray[np.int64], chars: npt.NDArray[np.int64], weight: float) -> Vector:
-    words_index, word_values = _block(words)
-    chars_index, char_values = _block(chars)
-    total = (1.0 if word_values.size else 0.0) + (weight**2 if char_values.size else 0.0)
+def _combine(blocks: tuple[npt.NDArray[np.int64], ...], weights: tuple[float, ...]) -> Vector:
+    """Each block l2-normalised and scaled by its weight, then the whole vector to unit
+    length (an empty block adds nothing)."""
+    parts = [(*_block(hashes), weight) for hashes, weight in zip(blocks, weights, strict=True)]
+    total = sum(weight**2 for _, values, weight in parts if values.size and weight)
     scale = 1.0 / math.sqrt(total or 1.0)
-    index = np.concatenate([words_index, chars_index])
-    values = np.concatenate([word_values * scale, char_values * (weight * scale)])
+    index = np.concatenate([index for index, _, weight in parts if weight])
+    values = np.concatenate([values * (weight * scale) for _, values, weight in parts if weight])
     return index, values
+
+
+def _cue_hashes(text: str, settings: FeatureSettings) -> _Hashes:
+    if not settings.cue_weight:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    indices, starts = cue_hashes(text, settings.dimensions)
+    index = np.array(indices, dtype=np.int64)
+    positions = np.array(starts, dtype=np.int64)
+    order = np.argsort(positions, kind="stable")
+    return index[order], positions[order]
 
 
 def _window(hashes: _Hashes, start: int, end: int) -> npt.NDArray[np.int64]:
@@ -167,8 +187,9 @@ def _window(hashes: _Hashes, start: int, end: int) -> npt.NDArray[np.int64]:
 def vectorise(text: str, settings: FeatureSettings) -> Vector:
     """The sparse feature vector of ``text`` as (indices, values).
 
-    The word block and the character block are each l2-normalised, the character block is
-    scaled by ``char_weight`` and both are divided by ``sqrt(1 + char_weight²)``. An index
+    The word, character and cue blocks are each l2-normalised, the character block is
+    scaled by ``char_weight`` and the cue block by ``cue_weight``, and all are divided by
+    the square root of the sum of the squared weights of the non-empty blocks. An index
     may appear once in each block (a hash collision between a word and a character n-gram);
     consumers add such duplicates up, as a sparse matrix does."""
     return next(vectorise_windows(text, settings, window=0, step=0))
@@ -183,11 +204,16 @@ def vectorise_windows(
     normal = normalise(text)
     words = _word_hashes(normal, settings)
     chars = _char_hashes(normal, settings)
-    yield _combine(words[0], chars[0], settings.char_weight)
+    cues = _cue_hashes(normal, settings)
+    weights = (1.0, settings.char_weight, settings.cue_weight)
+    yield _combine((words[0], chars[0], cues[0]), weights)
     if window <= 0 or len(normal) <= window:
         return
     for start in range(0, len(normal) - step, step):
         end = start + window
-        yield _combine(
-            _window(words, start, end), _window(chars, start, end - 2), settings.char_weight
+        blocks = (
+            _window(words, start, end),
+            _window(chars, start, end - 2),
+            _window(cues, start, end),
         )
+        yield _combine(blocks, weights)
