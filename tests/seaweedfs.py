@@ -128,7 +128,9 @@ def _command(binary: Path, workdir: Path, ports: list[int]) -> list[str]:
         "-master.volumeSizeLimitMB=256",
         f"-volume.port={volume}",
         f"-volume.port.grpc={volume_grpc}",
-        "-volume.max=100",
+        # Every bucket is a collection that grows several volumes on its first write; the
+        # whole session creates dozens of buckets, so leave room (volumes are not preallocated).
+        "-volume.max=1000",
         f"-filer.port={filer}",
         f"-filer.port.grpc={filer_grpc}",
         "-s3",

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from stackward.collectors.kubernetes.components import WORKLOAD_ASSET_KINDS
 from stackward.config.schema import ScanConfig
 from stackward.fingerprint.kubernetes import COLLECTOR, KubernetesTarget, kubernetes_targets
 from stackward.graph.inventory import InventoryGraph
@@ -20,20 +21,6 @@ from stackward.model import AssetKind, Relation, RelationKind, Skipped
 
 if TYPE_CHECKING:
     from stackward.fingerprint.engine import ClientFactory
-
-_WORKLOADS = frozenset(
-    {
-        AssetKind.K8S_WORKLOAD,
-        AssetKind.LLM_SERVICE,
-        AssetKind.MODEL_ENDPOINT,
-        AssetKind.AI_SERVICE,
-        AssetKind.NOTEBOOK_INSTANCE,
-        AssetKind.MODEL_REGISTRY,
-        AssetKind.VECTOR_STORE,
-        AssetKind.PIPELINE,
-        AssetKind.TRAINING_JOB,
-    }
-)
 
 
 class KubernetesServiceProbePass:
@@ -95,5 +82,5 @@ def _relate(graph: InventoryGraph, service_id: str, origins: list[str]) -> None:
             continue
         graph.add_relation(Relation(origin, service_id, RelationKind.ROUTES_TO))
         for workload in graph.successors(origin, RelationKind.ROUTES_TO):
-            if workload.kind in _WORKLOADS and workload.prop("workload_kind"):
+            if workload.kind in WORKLOAD_ASSET_KINDS and workload.prop("workload_kind"):
                 graph.add_relation(Relation(workload.id, service_id, RelationKind.RUNS))

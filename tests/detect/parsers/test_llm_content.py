@@ -14,6 +14,9 @@ from stackward.detect.parsers.llm_content import (
     MAX_TEXT_BYTES,
     bound_text,
     chat_prompt,
+    put_caller,
+    put_count,
+    put_exchange,
     redact_key,
     sampling_flags,
 )
@@ -187,3 +190,68 @@ def test_bedrock_prompt(body: object, prompt: str, system: str) -> None:
 )
 def test_bedrock_answer(body: object, answer: str) -> None:
     assert bedrock_answer(body) == answer
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param(12, {"input_tokens": 12}, id="count"),
+        pytest.param(0, {"input_tokens": 0}, id="zero-is-a-count"),
+        pytest.param(-1, {}, id="negative-left-out"),
+        pytest.param(True, {}, id="boolean-left-out"),
+        pytest.param("12", {}, id="string-left-out"),
+        pytest.param(None, {}, id="absent-left-out"),
+    ],
+)
+def test_put_count_sets_only_token_counts(value: object, expected: dict[str, int]) -> None:
+    annotations: dict[str, object] = {}
+    put_count(annotations, "input_tokens", value)
+    assert annotations == expected
+
+
+@pytest.mark.parametrize(
+    ("api_key", "actor", "source_ip", "expected"),
+    [
+        pytest.param(
+            LONG_KEY,
+            "alice",
+            "10.0.0.7",
+            {"api_key": "sk-t…XYZ9", "actor": "alice", "source_ip": "10.0.0.7"},
+            id="all-known-key-redacted",
+        ),
+        pytest.param("", "alice", "", {"actor": "alice"}, id="empty-left-out"),
+        pytest.param("", "", "", {}, id="nothing-known"),
+    ],
+)
+def test_put_caller_sets_known_values(
+    api_key: str, actor: str, source_ip: str, expected: dict[str, str]
+) -> None:
+    annotations: dict[str, object] = {}
+    put_caller(annotations, api_key, actor, source_ip)
+    assert annotations == expected
+    assert LONG_KEY not in annotations.values()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "system", "response", "expected"),
+    [
+        pytest.param(
+            "hi", "be brief", "hello", {"prompt", "system_prompt", "response"}, id="all-three"
+        ),
+        pytest.param("hi", "", "", {"prompt"}, id="empty-left-out"),
+        pytest.param(
+            "x" * (MAX_TEXT_BYTES + 1),
+            "",
+            "y" * (MAX_TEXT_BYTES + 1),
+            {"prompt", "prompt_truncated", "response", "response_truncated"},
+            id="cut-and-flagged",
+        ),
+    ],
+)
+def test_put_exchange_bounds_and_flags(
+    prompt: str, system: str, response: str, expected: set[str]
+) -> None:
+    annotations: dict[str, object] = {}
+    put_exchange(annotations, prompt, system, response)
+    assert set(annotations) == expected
+    assert all(len(str(value)) <= MAX_TEXT_BYTES for value in annotations.values())

@@ -44,6 +44,11 @@ PLACEMENT: dict[Category, tuple[AssetKind, Layer, bool]] = {
 }
 """Asset kind, layer and whether an attacker wants what the component holds."""
 
+WORKLOAD_ASSET_KINDS = frozenset(
+    {AssetKind.K8S_WORKLOAD, *(kind for kind, _layer, _sensitive in PLACEMENT.values())}
+)
+"""The asset kinds a Kubernetes workload can become: plain, or an AI component's kind."""
+
 
 class Source(StrEnum):
     ARG = "arg"

@@ -11,6 +11,7 @@ Annotations: ``source_ip``, ``actor`` (the logged user), ``action`` (``GET /api/
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -56,6 +57,17 @@ def add_request(fields: dict[str, Any], line: str) -> None:
     path, mark, query = target.partition("?")
     fields["path"] = path
     fields["query"] = query if mark else None
+
+
+def add_logged_request(fields: dict[str, Any], match: re.Match[str]) -> None:
+    """The fields of a Common/Combined-style line from a match with the groups ``remote``,
+    ``request``, ``status``, ``bytes``, ``referrer`` and ``agent`` (the last two optional)."""
+    fields["remote_addr"] = match["remote"]
+    add_request(fields, match["request"])
+    fields["status"] = int(match["status"])
+    fields["bytes"] = number(match["bytes"], "bytes")
+    fields["referrer"] = optional(match["referrer"])
+    fields["user_agent"] = optional(match["agent"])
 
 
 def optional(value: str | None) -> str | None:

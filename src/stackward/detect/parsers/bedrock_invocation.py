@@ -37,9 +37,9 @@ from stackward.detect.parsers.llm_content import (
     chat_prompt,
     content_text,
     openai_response_text,
-    put_text,
+    put_count,
+    put_exchange,
     sampling_flags,
-    token_count,
 )
 from stackward.detect.parsers.timestamps import iso_time
 
@@ -100,27 +100,20 @@ def _annotations(fields: Mapping[str, Any]) -> dict[str, Any]:
             notes[note] = value
     if "model" in notes:
         notes["target"] = notes["model"]
-    given = fields.get("input")
-    if isinstance(given, Mapping):
-        body = given.get("inputBodyJson")
-        prompt, system = bedrock_prompt(body)
-        put_text(notes, "prompt", prompt, "prompt_truncated")
-        put_text(notes, "system_prompt", system)
-        notes.update(sampling_flags(body))
-        _count(notes, "input_tokens", given.get("inputTokenCount"))
-    answer = fields.get("output")
-    if isinstance(answer, Mapping):
-        put_text(
-            notes, "response", bedrock_answer(answer.get("outputBodyJson")), "response_truncated"
-        )
-        _count(notes, "output_tokens", answer.get("outputTokenCount"))
+    given = _section(fields, "input")
+    answer = _section(fields, "output")
+    body = given.get("inputBodyJson")
+    prompt, system = bedrock_prompt(body)
+    put_exchange(notes, prompt, system, bedrock_answer(answer.get("outputBodyJson")))
+    notes.update(sampling_flags(body))
+    put_count(notes, "input_tokens", given.get("inputTokenCount"))
+    put_count(notes, "output_tokens", answer.get("outputTokenCount"))
     return notes
 
 
-def _count(notes: dict[str, Any], name: str, value: object) -> None:
-    count = token_count(value)
-    if count is not None:
-        notes[name] = count
+def _section(fields: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = fields.get(key)
+    return value if isinstance(value, Mapping) else {}
 
 
 def bedrock_prompt(body: object) -> tuple[str, str]:

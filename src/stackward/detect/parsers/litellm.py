@@ -30,10 +30,10 @@ from stackward.detect.parsers.llm_content import (
     chat_prompt,
     first_string,
     openai_response_text,
-    put_text,
-    redact_key,
+    put_caller,
+    put_count,
+    put_exchange,
     sampling_flags,
-    token_count,
 )
 from stackward.detect.parsers.timestamps import epoch_or_iso_time
 
@@ -67,17 +67,14 @@ def _notes(fields: Mapping[str, Any]) -> dict[str, Any]:
     notes: dict[str, Any] = {}
     metadata = fields.get("metadata")
     metadata = metadata if isinstance(metadata, Mapping) else {}
-    key = first_string(metadata, ("user_api_key_hash",)) or first_string(fields, ("api_key",))
-    if key:
-        notes["api_key"] = redact_key(key)
-    actor = first_string(metadata, _ACTOR_KEYS) or first_string(fields, ("end_user", "user"))
-    if actor:
-        notes["actor"] = actor
-    address = first_string(fields, ("requester_ip_address",)) or first_string(
-        metadata, ("requester_ip_address",)
+    put_caller(
+        notes,
+        api_key=first_string(metadata, ("user_api_key_hash",))
+        or first_string(fields, ("api_key",)),
+        actor=first_string(metadata, _ACTOR_KEYS) or first_string(fields, ("end_user", "user")),
+        source_ip=first_string(fields, ("requester_ip_address",))
+        or first_string(metadata, ("requester_ip_address",)),
     )
-    if address:
-        notes["source_ip"] = address
     for note, names in (("model", ("model",)), ("action", ("call_type",))):
         value = first_string(fields, names)
         if value:
@@ -86,13 +83,9 @@ def _notes(fields: Mapping[str, Any]) -> dict[str, Any]:
     if target:
         notes["target"] = target
     prompt, system = chat_prompt(_messages(fields))
-    put_text(notes, "prompt", prompt, "prompt_truncated")
-    put_text(notes, "system_prompt", system)
-    put_text(notes, "response", openai_response_text(fields.get("response")), "response_truncated")
-    for note, name in (("input_tokens", "prompt_tokens"), ("output_tokens", "completion_tokens")):
-        count = token_count(fields.get(name))
-        if count is not None:
-            notes[note] = count
+    put_exchange(notes, prompt, system, openai_response_text(fields.get("response")))
+    put_count(notes, "input_tokens", fields.get("prompt_tokens"))
+    put_count(notes, "output_tokens", fields.get("completion_tokens"))
     notes.update(sampling_flags(_parameters(fields)))
     status = _status(fields)
     if status:

@@ -61,6 +61,32 @@ def put_text(annotations: dict[str, Any], name: str, text: str, flag: str = "") 
         annotations[flag] = True
 
 
+def put_exchange(annotations: dict[str, Any], prompt: str, system: str, response: str) -> None:
+    """Set the bounded ``prompt``, ``system_prompt`` and ``response`` annotations (the empty
+    ones left out), with ``prompt_truncated`` / ``response_truncated`` when one was cut."""
+    put_text(annotations, "prompt", prompt, "prompt_truncated")
+    put_text(annotations, "system_prompt", system)
+    put_text(annotations, "response", response, "response_truncated")
+
+
+def put_caller(annotations: dict[str, Any], api_key: str, actor: str, source_ip: str) -> None:
+    """Set the ``api_key`` (redacted), ``actor`` and ``source_ip`` annotations that are known
+    (non-empty)."""
+    if api_key:
+        annotations["api_key"] = redact_key(api_key)
+    if actor:
+        annotations["actor"] = actor
+    if source_ip:
+        annotations["source_ip"] = source_ip
+
+
+def put_count(annotations: dict[str, Any], name: str, value: object) -> None:
+    """Set ``annotations[name]`` when ``value`` is a token count (:func:`token_count`)."""
+    count = token_count(value)
+    if count is not None:
+        annotations[name] = count
+
+
 def content_text(content: object) -> str:
     """The text of a message ``content``: a string, a list of parts (``{"type": "text",
     "text": ...}``, Bedrock Converse ``{"text": ...}``), or one such part."""

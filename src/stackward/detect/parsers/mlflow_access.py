@@ -26,9 +26,9 @@ from stackward.detect.event import Event, LogSource
 from stackward.detect.interfaces import ParseError, RawRecord
 from stackward.detect.parsers.access_log import (
     access_line,
+    add_logged_request,
     add_request,
     blank_fields,
-    number,
     one_event,
     optional,
 )
@@ -77,14 +77,9 @@ class MlflowAccessParser:
         if match is None:
             raise ParseError("not a Common/Combined Log Format line")
         fields = blank_fields("gunicorn")
-        fields["remote_addr"] = match["remote"]
+        add_logged_request(fields, match)
         fields["ident"] = optional(match["ident"])
         fields["user"] = optional(match["user"])
-        add_request(fields, match["request"])
-        fields["status"] = int(match["status"])
-        fields["bytes"] = number(match["bytes"], "bytes")
-        fields["referrer"] = optional(match["referrer"])
-        fields["user_agent"] = optional(match["agent"])
         time = clf_time(match["time"])
         yield from one_event(self.name, self.logsource, time, fields, record.position)
 

@@ -36,8 +36,9 @@ from stackward.detect.parsers.llm_content import (
     content_text,
     first_string,
     openai_response_text,
-    put_text,
-    redact_key,
+    put_caller,
+    put_count,
+    put_exchange,
     sampling_flags,
     token_count,
 )
@@ -95,15 +96,12 @@ def _notes(
     fields: Mapping[str, Any], request: Mapping[str, Any], response: Mapping[str, Any]
 ) -> dict[str, Any]:
     notes: dict[str, Any] = {}
-    key = first_string(fields, KEY_KEYS)
-    if key:
-        notes["api_key"] = redact_key(key)
-    actor = first_string(fields, USER_KEYS) or first_string(request, ("user",))
-    if actor:
-        notes["actor"] = actor
-    address = first_string(fields, ADDRESS_KEYS)
-    if address:
-        notes["source_ip"] = address
+    put_caller(
+        notes,
+        api_key=first_string(fields, KEY_KEYS),
+        actor=first_string(fields, USER_KEYS) or first_string(request, ("user",)),
+        source_ip=first_string(fields, ADDRESS_KEYS),
+    )
     model = first_string(request, ("model",)) or first_string(response, ("model",))
     if model:
         notes["model"] = notes["target"] = model
@@ -113,9 +111,8 @@ def _notes(
     prompt, system = chat_prompt(request.get("messages"))
     if not prompt:
         prompt = content_text(request.get("prompt")) or content_text(request.get("input"))
-    put_text(notes, "prompt", prompt, "prompt_truncated")
-    put_text(notes, "system_prompt", system or first_string(request, ("instructions",)))
-    put_text(notes, "response", openai_response_text(response), "response_truncated")
+    system = system or first_string(request, ("instructions",))
+    put_exchange(notes, prompt, system, openai_response_text(response))
     usage = response.get("usage")
     if isinstance(usage, Mapping):
         for note, names in (
@@ -123,9 +120,7 @@ def _notes(
             ("output_tokens", ("completion_tokens", "output_tokens")),
         ):
             counts = (token_count(usage.get(name)) for name in names)
-            count = next((value for value in counts if value is not None), None)
-            if count is not None:
-                notes[note] = count
+            put_count(notes, note, next((value for value in counts if value is not None), None))
     notes.update(sampling_flags(request))
     status = fields.get("status_code", fields.get("status"))
     if isinstance(status, int | str) and not isinstance(status, bool) and status != "":

@@ -23,11 +23,9 @@ from stackward.detect.event import Event, LogSource
 from stackward.detect.interfaces import ParseError, RawRecord
 from stackward.detect.parsers.access_log import (
     access_line,
-    add_request,
+    add_logged_request,
     blank_fields,
-    number,
     one_event,
-    optional,
 )
 from stackward.detect.parsers.decoding import sniff_head
 from stackward.detect.parsers.guard import guarded
@@ -66,14 +64,9 @@ class RayAccessParser:
         if match is None:
             raise ParseError("aiohttp access line in an unknown format")
         fields = blank_fields("aiohttp")
-        fields["remote_addr"] = match["remote"]
-        add_request(fields, match["request"])
-        fields["status"] = int(match["status"])
-        fields["bytes"] = number(match["bytes"], "bytes")
+        add_logged_request(fields, match)
         micros = match["micros"]
         fields["duration_ms"] = int(micros) / 1000 if micros else None
-        fields["referrer"] = optional(match["referrer"])
-        fields["user_agent"] = optional(match["agent"])
         fields["level"] = level
         time = clf_time(match["time"])
         yield from one_event(self.name, self.logsource, time, fields, record.position)

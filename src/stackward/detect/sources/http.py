@@ -6,7 +6,7 @@ body gets ``400`` naming the problem (the line, for JSON Lines) and nothing is q
 the queue has no room for all its events the answer is ``503`` with ``Retry-After`` (the
 sender retries: back-pressure, no silent drop); otherwise ``202`` with the count accepted.
 
-It follows the OpenLineage receiver's habits (:mod:`stackward.lineage.receiver`): a bearer
+It shares the OpenLineage receiver's request handling (:mod:`stackward.http_receiving`): a bearer
 token compared in constant time, no start without one unless ``insecure_no_auth`` on a
 loopback address, a bounded number of requests in flight, a socket timeout, the body limit
 checked against ``Content-Length`` before reading and again after gunzip (a gzip bomb is
@@ -22,14 +22,11 @@ read back from it (the offset is then the spool offset), so a restart reads them
 from __future__ import annotations
 
 import datetime as dt
-import hmac
-import ipaddress
 import socket
 import threading
-import zlib
 from collections import deque
 from collections.abc import Iterator, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
 
 import orjson
@@ -37,11 +34,15 @@ import orjson
 from stackward.detect.event import Position
 from stackward.detect.interfaces import RawRecord, SourceError
 from stackward.detect.sources.spool import ReceiverSpool
+from stackward.http_receiving import (
+    MAX_IN_FLIGHT,
+    MIN_TOKEN_CHARS,
+    JsonReceivingHandler,
+    Rejected,
+    is_loopback,
+)
 
 ENDPOINT = "/api/v1/events"
-MAX_IN_FLIGHT = 64
-SOCKET_TIMEOUT_SECONDS = 30.0
-MIN_TOKEN_CHARS = 16
 WAIT_SECONDS = 0.2
 RETRY_AFTER_SECONDS = 1
 
@@ -92,7 +93,7 @@ class HttpReceiver:
                     f"http receiver {host}:{port}: no token; set the token variable, or pass "
                     "--insecure-no-auth (loopback only)"
                 )
-            if not _is_loopback(host):
+            if not is_loopback(host.strip("[]")):
                 raise SourceError("--insecure-no-auth is only allowed on a loopback address")
         elif len(token) < MIN_TOKEN_CHARS:
             raise SourceError(f"the receiver token is shorter than {MIN_TOKEN_CHARS} characters")
@@ -191,102 +192,32 @@ class _Server(ThreadingHTTPServer):
         super().__init__(address, _Handler)
 
 
-class _Rejected(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(JsonReceivingHandler):
     server: _Server
-    timeout = SOCKET_TIMEOUT_SECONDS
-    protocol_version = "HTTP/1.1"
+    success_status = 202
+    usage = f"POST JSON events to {ENDPOINT}"
+    retry_after_seconds = RETRY_AFTER_SECONDS
 
     def log_message(self, format: str, *args: Any) -> None:
         """Requests are not logged to stderr (bodies and tokens never are)."""
 
-    def do_POST(self) -> None:
-        receiver = self.server.receiver
-        if not receiver.in_flight.acquire(blocking=False):
-            self._reply(503, {"error": "too many requests in flight; retry later"})
-            return
-        self._body_read = False
-        try:
-            self._reply(202, {"accepted": self._accept()})
-        except _Rejected as rejected:
-            self._drain()
-            self._reply(rejected.status, {"error": rejected.message})
-        finally:
-            receiver.in_flight.release()
+    def expected_token(self) -> bytes | None:
+        return self.server.receiver.token
 
-    def do_GET(self) -> None:
-        self._reply(405, {"error": f"POST JSON events to {ENDPOINT}"})
+    def body_limit(self) -> int:
+        return self.server.receiver.max_body_bytes
 
-    def _accept(self) -> int:
+    def in_flight(self) -> threading.BoundedSemaphore:
+        return self.server.receiver.in_flight
+
+    def accept(self) -> dict[str, Any]:
         if self.path.split("?", 1)[0].rstrip("/") != ENDPOINT:
-            raise _Rejected(404, f"unknown path; POST JSON events to {ENDPOINT}")
-        self._authenticate()
-        objects = _objects(self._body())
+            raise self.unknown_path()
+        self.authenticate()
+        objects = _objects(self.read_body())
         if not self.server.receiver.accept(objects, self.client_address[0]):
-            raise _Rejected(503, "the event queue is full; retry later")
-        return len(objects)
-
-    def _authenticate(self) -> None:
-        expected = self.server.receiver.token
-        if expected is None:
-            return
-        scheme, _, presented = self.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(
-            presented.strip().encode(), expected
-        ):
-            raise _Rejected(401, "missing or wrong bearer token")
-
-    def _body(self) -> bytes:
-        limit = self.server.receiver.max_body_bytes
-        if self.headers.get("Transfer-Encoding"):
-            raise _Rejected(411, "chunked bodies are not accepted; send Content-Length")
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            raise _Rejected(411, "Content-Length is required") from None
-        if length < 0 or length > limit:
-            raise _Rejected(413, f"body larger than {limit} bytes")
-        body = self.rfile.read(length)
-        self._body_read = True
-        encoding = self.headers.get("Content-Encoding", "identity").strip().lower()
-        if encoding == "gzip":
-            return _gunzip(body, limit)
-        if encoding != "identity":
-            raise _Rejected(415, f"Content-Encoding {encoding[:20]!r} is not supported")
-        return body
-
-    def _drain(self) -> None:
-        """Read an unread body within the limit, so the client sees the reply, not a reset."""
-        if self._body_read:
-            return
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            return
-        if 0 < length <= self.server.receiver.max_body_bytes:
-            self.rfile.read(length)
-        self._body_read = True
-
-    def _reply(self, status: int, payload: dict[str, Any]) -> None:
-        data = orjson.dumps(payload)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if status == 401:
-            self.send_header("WWW-Authenticate", "Bearer")
-        if status == 503:
-            self.send_header("Retry-After", str(RETRY_AFTER_SECONDS))
-        if status >= 400:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        self.wfile.write(data)
+            raise Rejected(503, "the event queue is full; retry later")
+        return {"accepted": len(objects)}
 
 
 def _objects(body: bytes) -> list[dict[str, Any]]:
@@ -296,40 +227,18 @@ def _objects(body: bytes) -> list[dict[str, Any]]:
     except orjson.JSONDecodeError:
         lines = [line for line in body.splitlines() if line.strip()]
         if len(lines) < 2:
-            raise _Rejected(400, "body is not JSON, a JSON array or JSON Lines") from None
+            raise Rejected(400, "body is not JSON, a JSON array or JSON Lines") from None
         objects = []
         for number, line in enumerate(lines, start=1):
             try:
                 objects.append(orjson.loads(line))
             except orjson.JSONDecodeError as exc:
-                raise _Rejected(400, f"JSON Lines line {number} is not JSON: {exc}") from None
+                raise Rejected(400, f"JSON Lines line {number} is not JSON: {exc}") from None
     else:
         objects = whole if isinstance(whole, list) else [whole]
     for number, obj in enumerate(objects, start=1):
         if not isinstance(obj, dict):
-            raise _Rejected(400, f"event {number} is a {type(obj).__name__}, not a JSON object")
+            raise Rejected(400, f"event {number} is a {type(obj).__name__}, not a JSON object")
     if not objects:
-        raise _Rejected(400, "no events in the body")
+        raise Rejected(400, "no events in the body")
     return objects
-
-
-def _gunzip(body: bytes, limit: int) -> bytes:
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    try:
-        data = inflater.decompress(body, limit + 1)
-    except zlib.error as exc:
-        raise _Rejected(400, f"body is not valid gzip: {exc}") from None
-    if len(data) > limit or inflater.unconsumed_tail:
-        raise _Rejected(413, f"decompressed body larger than {limit} bytes")
-    if not inflater.eof:
-        raise _Rejected(400, "gzip body is truncated")
-    return data
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False

@@ -10,22 +10,11 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from stackward.collectors.kubernetes.components import WORKLOAD_ASSET_KINDS
 from stackward.graph.inventory import InventoryGraph
 from stackward.model import Asset, AssetKind, RelationKind
 
-WORKLOAD_KINDS = frozenset(
-    {
-        AssetKind.K8S_WORKLOAD,
-        AssetKind.LLM_SERVICE,
-        AssetKind.MODEL_ENDPOINT,
-        AssetKind.AI_SERVICE,
-        AssetKind.NOTEBOOK_INSTANCE,
-        AssetKind.MODEL_REGISTRY,
-        AssetKind.VECTOR_STORE,
-        AssetKind.PIPELINE,
-        AssetKind.TRAINING_JOB,
-    }
-)
+WORKLOAD_KINDS = WORKLOAD_ASSET_KINDS
 SERVING_CATEGORIES = frozenset({"llm_serving", "model_serving"})
 EVERYONE_GROUPS = (  # subjects that include every service account (or every user)
     "system:serviceaccounts",
