@@ -284,3 +284,40 @@ def test_memory_stays_bounded_under_load(tmp_path: Path) -> None:
     grown = (_rss_bytes() - before) / 2**20
     assert summary.events == 150_000 and summary.checkpoints == 4
     assert grown < 15, f"RSS grew by {grown:.0f} MiB (without watermark flushes: ~28 MiB)"
+
+
+class _BrokenOnKey(WindowCountDetector):
+    """Raises on events of one key and when its windows are flushed at the end."""
+
+    def __init__(self, bad_key: str) -> None:
+        super().__init__(name="broken")
+        self.bad_key = bad_key
+
+    def process(self, event: Any) -> list[Alert]:
+        if event.fields.get("key") == self.bad_key:
+            raise KeyError("boom")
+        return list(super().process(event))
+
+    def flush(self, now: dt.datetime | None) -> list[Alert]:
+        if now is None:
+            raise RuntimeError("cannot flush")
+        return list(super().flush(now))
+
+
+def test_a_failing_detector_is_reported_and_neither_ends_the_run_nor_starves_the_others(
+    tmp_path: Path,
+) -> None:
+    log = _lines(tmp_path / "a.log", [(s, "k1" if s % 2 else "bad") for s in range(8)])
+    pipeline = _pipeline(tmp_path, _file(log))
+    pipeline.detectors = [_BrokenOnKey("bad"), WindowCountDetector()]
+    summary = pipeline.run()
+    assert (summary.records, summary.events) == (8, 8)
+    # 4 events of the bad key, then the final flush
+    assert summary.detector_failures == 5
+    assert summary.detector_failure_examples[0].startswith("broken at ")
+    assert str(log.resolve()) in summary.detector_failure_examples[0]
+    assert "KeyError: 'boom'" in summary.detector_failure_examples[0]
+    assert summary.detector_failure_examples[-1].startswith("broken at window flush")
+    assert len(summary.detector_failure_examples) == 5
+    # the healthy detector saw every event: both keys' windows are reported at the end
+    assert summary.alerts_by_rule.get("TEST-WINDOW") == 2

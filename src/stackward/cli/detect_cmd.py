@@ -88,7 +88,12 @@ def detect(
         hint = " (--start-over discards the checkpoint)" if isinstance(exc, CheckpointError) else ""
         raise fail(f"{exc}{hint}") from None
     _print_summary(summary)
-    problems = summary.parse_problems or summary.source_problems or summary.undelivered
+    problems = (
+        summary.parse_problems
+        or summary.source_problems
+        or summary.undelivered
+        or summary.detector_failures
+    )
     raise typer.Exit(PARTIAL_SCAN if problems else OK)
 
 
@@ -193,6 +198,14 @@ def _print_summary(summary: DetectSummary) -> None:
         console.print(f"[yellow]not parsed:[/yellow] {example}", highlight=False, soft_wrap=True)
     for problem in summary.source_problems:
         console.print(f"[yellow]problem:[/yellow] {problem}", highlight=False, soft_wrap=True)
+    if summary.detector_failures:
+        console.print(
+            f"[red]{summary.detector_failures} time(s) a detector failed; the other detectors"
+            " and the rest of the stream were still processed[/red]",
+            highlight=False,
+        )
+    for example in summary.detector_failure_examples:
+        console.print(f"[red]detector failed:[/red] {example}", highlight=False, soft_wrap=True)
     if summary.undelivered:
         console.print(
             f"[red]{summary.undelivered} alert(s) not delivered to every sink;"

@@ -34,6 +34,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,6 +92,9 @@ class DetectSummary:
     parse_problems: int = 0
     problem_examples: list[str] = field(default_factory=list)
     source_problems: list[str] = field(default_factory=list)
+    detector_failures: int = 0
+    """Events (or window flushes) a detector failed on; the others still saw them."""
+    detector_failure_examples: list[str] = field(default_factory=list)
     alerts_by_rule: dict[str, int] = field(default_factory=dict)
     repeated_alerts: int = 0
     """Alerts recognised by uid as journalled before (a replay after a restart)."""
@@ -154,6 +158,7 @@ class Pipeline:
         self._watermark = self._checkpoint.watermark
         self._flushed_slot = self._slot(self._watermark)
         self._problems_by_source: Counter[str] = Counter()
+        self._failures_by_detector: Counter[str] = Counter()
         self._problems = ProblemLog()
         """The pipeline's own problems (sources that stopped, sinks that failed), bounded."""
         self._since_checkpoint = 0
@@ -259,12 +264,30 @@ class Pipeline:
             self.summary.events += 1
             self._since_checkpoint += 1
             for detector in self.detectors:
-                self._accept(detector.process(event))
+                self._accept(self._run(detector, partial(detector.process, event), event))
             self._advance(event.time)
         self._since_checkpoint += 1 if not events else 0
         where = record.position
         self._offsets.pop(where.source, None)  # most recently read last: pruned last
         self._offsets[where.source] = where.offset
+
+    def _run(
+        self, detector: Detector, step: Callable[[], Iterable[Alert]], event: Event | None
+    ) -> list[Alert]:
+        """One detector's alerts for one event or flush. A detector that raises is reported
+        with the event's place and the run goes on: the other detectors saw the event, and
+        this one sees the next."""
+        try:
+            return list(step())
+        except Exception as exc:  # a detector bug must not end the stream; it is reported
+            self.summary.detector_failures += 1
+            self._failures_by_detector[detector.name] += 1
+            if self._failures_by_detector[detector.name] <= EXAMPLES:
+                where = str(event.position) if event is not None else "window flush"
+                self.summary.detector_failure_examples.append(
+                    f"{detector.name} at {where}: {type(exc).__name__}: {str(exc)[:300]}"
+                )
+            return []
 
     def _parse_problem(self, record: RawRecord, problem: str) -> None:
         self.summary.parse_problems += 1
@@ -289,7 +312,7 @@ class Pipeline:
 
     def _flush(self, now: dt.datetime | None) -> None:
         for detector in self.detectors:
-            self._accept(detector.flush(now))
+            self._accept(self._run(detector, partial(detector.flush, now), None))
         if self.grouper is not None:
             self._deliver_all(self.grouper.flush(now))
 
