@@ -62,7 +62,8 @@ class HttpSource(_Strict):
 
 class S3Source(_Strict):
     """Objects under an S3-compatible prefix (CloudTrail delivery, S3 access logs, Bedrock
-    invocation logs), listed every ``poll_seconds`` and read once each, in key order."""
+    invocation logs), listed every ``poll_seconds`` and read once each, oldest first.
+    ``late_seconds``: how long after newer objects a late one is still read."""
 
     type: Literal["s3"] = "s3"
     url: Annotated[str, Field(pattern=r"^s3://[^/]+(/.*)?$")]
@@ -70,6 +71,7 @@ class S3Source(_Strict):
     region: str | None = None
     profile: str | None = None
     poll_seconds: Annotated[float, Field(gt=0, le=86400)] = 60.0
+    late_seconds: Annotated[float, Field(ge=0, le=7 * 86400)] = 3600.0
     format: Format = "auto"
 
 

@@ -44,6 +44,16 @@ class RawRecord:
     """Transport details (syslog facility, severity, app-name and host; HTTP path)."""
 
 
+POSITION_ONLY = "stackward.position_only"
+"""``RawRecord.meta`` key of a record that carries no data, only a position for the
+checkpoint (an S3 object read to its end). The pipeline records its offset and nothing else."""
+
+
+def position_only(position: Position) -> RawRecord:
+    """A record that moves the checkpoint and is neither parsed nor counted."""
+    return RawRecord("", position, meta={POSITION_ONLY: True})
+
+
 class Source(Protocol):
     """A place records come from. ``read`` yields records from ``start`` (the checkpointed
     offset, 0 for the beginning) and, when ``follow`` is true, keeps waiting for more until

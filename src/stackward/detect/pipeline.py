@@ -42,6 +42,7 @@ from stackward.detect.alert import Alert, Enrichment
 from stackward.detect.checkpoint import Checkpoint, CheckpointStore
 from stackward.detect.event import Event
 from stackward.detect.interfaces import (
+    POSITION_ONLY,
     Detector,
     ParseError,
     RawRecord,
@@ -251,6 +252,10 @@ class Pipeline:
     # -- processing ------------------------------------------------------------------------
 
     def _handle(self, record: RawRecord) -> None:
+        if record.meta is not None and record.meta.get(POSITION_ONLY):
+            self._offsets.pop(record.position.source, None)
+            self._offsets[record.position.source] = record.position.offset
+            return
         self.summary.records += 1
         try:
             events = list(self.parse(record))

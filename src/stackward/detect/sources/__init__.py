@@ -85,7 +85,13 @@ def build_source(
         web.spool = ReceiverSpool(spool_dir, web.id) if spool_dir else None
         return web
     client = s3 if s3 is not None else s3_client(config)
-    return S3LogSource(config.url, client, format=config.format, poll_seconds=config.poll_seconds)
+    return S3LogSource(
+        config.url,
+        client,
+        format=config.format,
+        poll_seconds=config.poll_seconds,
+        late_seconds=config.late_seconds,
+    )
 
 
 def s3_client(config: S3Source) -> Any:
