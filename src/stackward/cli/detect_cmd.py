@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -177,6 +178,10 @@ def _run(
     if follow:
         for number in (signal.SIGINT, signal.SIGTERM):
             signal.signal(number, lambda _signum, _frame: pipeline.stop())
+    # Rules, classifier and parsers live as long as the run: out of the garbage collector's
+    # view, its full collections no longer walk them while events stream through.
+    gc.collect()
+    gc.freeze()
     return pipeline.run(follow=follow)
 
 

@@ -8,18 +8,18 @@ mapping that loses nesting.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 ANNOTATION_PREFIX = "stackward."
+NO_ANNOTATIONS: Mapping[str, Any] = MappingProxyType({})
 
 MISSING: Any = object()
 """Returned by :meth:`Event.get` when a path is absent (distinct from a JSON ``null``)."""
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class LogSource:
+class LogSource(NamedTuple):
     """Sigma's ``logsource``: what kind of log an event is. Empty parts mean "any"."""
 
     product: str = ""
@@ -38,9 +38,10 @@ class LogSource:
         )
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
-    """Where a record sits in its source, for checkpoints and evidence.
+class Position(NamedTuple):
+    """Where a record sits in its source, for checkpoints and evidence. (A named tuple, as
+    are records and events: one of each is made per log line, and a tuple is built several
+    times faster than a frozen dataclass.)
 
     ``source`` is the source's stable id (a resolved file path, ``syslog-udp:127.0.0.1:5514``,
     ``s3://bucket/prefix``); ``offset`` is what resumes reading *after* this record: the byte
@@ -52,15 +53,50 @@ class Position:
     source: str
     offset: int
     line: int = 0
-    index: int = 0
+    index: int = 0  # type: ignore[assignment]  # a field, shadowing tuple.index
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else f"{self.source}@{self.offset}"
         return f"{where}#{self.index}" if self.index else where
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class LazyAnnotations(Mapping[str, Any]):
+    """Annotations computed from an event's fields on first use. Most events of a busy log
+    match no rule and reach no detector that reads them, so a parser of such a log (CloudTrail,
+    Kubernetes audit) defers the work; reading any key computes them all once."""
+
+    __slots__ = ("_compute", "_fields", "_values")
+
+    def __init__(
+        self, compute: Callable[[Mapping[str, Any]], dict[str, Any]], fields: Mapping[str, Any]
+    ) -> None:
+        self._compute = compute
+        self._fields = fields
+        self._values: dict[str, Any] | None = None
+
+    def _resolved(self) -> dict[str, Any]:
+        values = self._values
+        if values is None:
+            values = self._values = self._compute(self._fields)
+        return values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._resolved()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._resolved().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._resolved())
+
+    def __len__(self) -> int:
+        return len(self._resolved())
+
+    def __repr__(self) -> str:
+        return repr(self._resolved())
+
+
+class Event(NamedTuple):
     """One normalised log event.
 
     ``time`` is the event's own time (UTC, aware), never the time it was read: windows and
@@ -74,7 +110,7 @@ class Event:
     format: str
     fields: Mapping[str, Any]
     position: Position
-    annotations: Mapping[str, Any] = field(default_factory=dict)
+    annotations: Mapping[str, Any] = NO_ANNOTATIONS
     """Values a parser derives for detectors, under stable names shared across formats
     (see :data:`ANNOTATIONS`); never consulted by Sigma rules unless they name them."""
 

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from stackward.detect.alert import Alert, Enrichment
 from stackward.detect.event import Event, LogSource, Position
@@ -29,8 +28,7 @@ class SourceError(RuntimeError):
     """A source cannot be read (missing file, refused bind, bad credentials); names which."""
 
 
-@dataclass(frozen=True, slots=True)
-class RawRecord:
+class RawRecord(NamedTuple):
     """One record as a source read it: a line of a file, a syslog message, an HTTP body, an
     object from a bucket. ``data`` is text (decoded with replacement) or bytes for binary
     objects (gzip CloudTrail files); ``format`` is the format the source was configured with

@@ -17,7 +17,6 @@ fetched: the event then has no prompt annotation.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -75,7 +74,7 @@ class BedrockInvocationParser:
                 value = load_json(line)
                 if not isinstance(value, dict):
                     raise ParseError("not a JSON object")
-                yield self.event(value, dataclasses.replace(record.position, index=index))
+                yield self.event(value, record.position._replace(index=index))
             except ParseError as exc:
                 bad.append(f"#{index}: {exc}")
             index += 1

@@ -15,11 +15,10 @@ This is the hot path of batch replay: one ``orjson.loads``, an ISO time, a few d
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-from stackward.detect.event import Event, LogSource
+from stackward.detect.event import Event, LazyAnnotations, LogSource
 from stackward.detect.interfaces import ParseError, RawRecord
 from stackward.detect.parsers.decoding import (
     MAX_INFLATED_BYTES,
@@ -96,7 +95,7 @@ class CloudTrailParser:
     def _file(self, records: list[Any], record: RawRecord) -> Iterator[Event]:
         bad: list[str] = []
         for index, item in enumerate(records):
-            position = dataclasses.replace(record.position, index=index)
+            position = record.position._replace(index=index)
             try:
                 if not isinstance(item, dict):
                     raise ParseError("not a JSON object")
@@ -112,7 +111,9 @@ class CloudTrailParser:
         if "eventName" not in fields:
             raise ParseError("not a CloudTrail record (no eventName)")
         time = iso_time(fields.get("eventTime"), "eventTime")
-        return Event(time, self.logsource, self.name, fields, position, _annotations(fields))
+        return Event(
+            time, self.logsource, self.name, fields, position, LazyAnnotations(_annotations, fields)
+        )
 
 
 def _may_be_file(data: str | bytes) -> bool:
@@ -123,7 +124,7 @@ def _may_be_file(data: str | bytes) -> bool:
     return '"Records"' in head
 
 
-def _annotations(fields: dict[str, Any]) -> dict[str, Any]:
+def _annotations(fields: Mapping[str, Any]) -> dict[str, Any]:
     notes: dict[str, Any] = {}
     name = fields["eventName"]
     if type(name) is str:
@@ -145,7 +146,7 @@ def _annotations(fields: dict[str, Any]) -> dict[str, Any]:
     return notes
 
 
-def _target(fields: dict[str, Any]) -> str:
+def _target(fields: Mapping[str, Any]) -> str:
     params = fields.get("requestParameters")
     if type(params) is dict:
         bucket = params.get("bucketName")

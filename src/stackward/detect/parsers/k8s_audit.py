@@ -11,11 +11,10 @@ The time is ``requestReceivedTimestamp`` (the same for every stage of one reques
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from stackward.detect.event import Event, LogSource
+from stackward.detect.event import Event, LazyAnnotations, LogSource
 from stackward.detect.interfaces import ParseError, RawRecord
 from stackward.detect.parsers.decoding import (
     MAX_INFLATED_BYTES,
@@ -52,7 +51,7 @@ class K8sAuditParser:
             try:
                 if not isinstance(item, dict):
                     raise ParseError("not a JSON object")
-                yield self.event(item, dataclasses.replace(record.position, index=index))
+                yield self.event(item, record.position._replace(index=index))
             except ParseError as exc:
                 bad.append(f"#{index}: {exc}")
         if bad:
@@ -65,7 +64,9 @@ class K8sAuditParser:
         if stamp is None:
             stamp = fields.get("stageTimestamp")
         time = iso_time(stamp, "requestReceivedTimestamp/stageTimestamp")
-        return Event(time, self.logsource, self.name, fields, position, _annotations(fields))
+        return Event(
+            time, self.logsource, self.name, fields, position, LazyAnnotations(_annotations, fields)
+        )
 
 
 def _annotations(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -89,8 +89,9 @@ class SigmaDetector:
     def process(self, event: Event) -> list[Alert]:
         self.events += 1
         alerts: list[Alert] = []
-        for rule in self.candidates(event):
-            self.tests += 1
+        rules = self.candidates(event)
+        self.tests += len(rules)
+        for rule in rules:
             if not rule.match(event):
                 continue
             key = rule.info.key

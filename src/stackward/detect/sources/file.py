@@ -195,22 +195,35 @@ class FileLogSource:
             opened.handle.close()
 
     def _lines(self, opened: _OpenFile, chunk: bytes) -> Iterator[RawRecord]:
-        start = 0
-        while True:
-            newline = chunk.find(b"\n", start)
-            if newline < 0:
-                opened.buffer += chunk[start:]
-                if len(opened.buffer) > self.max_line_bytes:
-                    opened.offset += len(opened.buffer)
-                    opened.buffer.clear()
-                    opened.skipping = True
-                return
-            piece = chunk[start:newline]
+        pieces = chunk.split(b"\n")
+        rest = pieces.pop()  # after the chunk's last newline: the start of a later line
+        if pieces and (opened.buffer or opened.skipping):
+            # the first piece ends a line begun in an earlier chunk
+            piece = pieces[0]
             consumed = len(opened.buffer) + len(piece) + 1
             text = bytes(opened.buffer) + piece if opened.buffer else piece
             opened.buffer.clear()
+            pieces = pieces[1:]
             yield from self._finish_line(opened, text, consumed)
-            start = newline + 1
+        cap, key, format = self.max_line_bytes, opened.key, self.format
+        for piece in pieces:
+            # the common case, inline: a whole line within this chunk
+            size = len(piece)
+            if size > cap:
+                yield from self._finish_line(opened, piece, size + 1)
+                continue
+            opened.offset += size + 1
+            opened.line += 1
+            if piece[-1:] == b"\r":
+                piece = piece[:-1]
+            if piece and not piece.isspace():
+                where = Position(key, opened.offset, opened.line)
+                yield RawRecord(piece.decode("utf-8", "replace"), where, format)
+        opened.buffer += rest
+        if len(opened.buffer) > self.max_line_bytes:
+            opened.offset += len(opened.buffer)
+            opened.buffer.clear()
+            opened.skipping = True
 
     def _finish_line(self, opened: _OpenFile, text: bytes, consumed: int) -> Iterator[RawRecord]:
         opened.offset += consumed
