@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -254,13 +255,13 @@ def _number(pair: tuple[int, CompiledRule]) -> int:
 _SECRET_HINTS = ("pass", "secret", "token", "api", "access", "private", "credential", "auth")
 """Substrings every key that :func:`redact_text` redacts contains; text without any of them
 cannot change but for the length cut, so the regex pass is skipped."""
+_SECRET_HINT = re.compile("|".join(_SECRET_HINTS), re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=8192)
 def _redacted(text: str) -> str:
     """Redaction is a regex pass; actors, addresses and targets repeat, so it is cached."""
-    lowered = text.lower()
-    if not any(hint in lowered for hint in _SECRET_HINTS):
+    if _SECRET_HINT.search(text) is None:
         return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
     return redact_text(text, max_len=EXCERPT_CHARS)
 
@@ -293,12 +294,16 @@ def _excerpt(event: Event, fields: _Quoted) -> dict[str, str]:
 
 def _who(event: Event) -> tuple[str, str, str]:
     annotations = event.annotations
-
-    def shown(name: str) -> str:
-        value = annotations.get(name)
-        return _redacted(str(value)) if value is not None else ""
-
-    return shown("actor"), shown("target"), shown("source_ip")
+    actor, target, source_ip = (
+        annotations.get("actor"),
+        annotations.get("target"),
+        annotations.get("source_ip"),
+    )
+    return (
+        "" if actor is None else _redacted(str(actor)),
+        "" if target is None else _redacted(str(target)),
+        "" if source_ip is None else _redacted(str(source_ip)),
+    )
 
 
 def _correlation_alert(firing: Firing) -> Alert:

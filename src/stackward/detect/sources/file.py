@@ -206,19 +206,26 @@ class FileLogSource:
             pieces = pieces[1:]
             yield from self._finish_line(opened, text, consumed)
         cap, key, format = self.max_line_bytes, opened.key, self.format
-        for piece in pieces:
-            # the common case, inline: a whole line within this chunk
-            size = len(piece)
-            if size > cap:
-                yield from self._finish_line(opened, piece, size + 1)
-                continue
-            opened.offset += size + 1
-            opened.line += 1
-            if piece[-1:] == b"\r":
-                piece = piece[:-1]
-            if piece and not piece.isspace():
-                where = Position(key, opened.offset, opened.line)
-                yield RawRecord(piece.decode("utf-8", "replace"), where, format)
+        offset, line = opened.offset, opened.line
+        try:
+            for piece in pieces:
+                # the common case, inline: a whole line within this chunk
+                size = len(piece)
+                if size > cap:
+                    opened.offset, opened.line = offset, line
+                    yield from self._finish_line(opened, piece, size + 1)
+                    offset, line = opened.offset, opened.line
+                    continue
+                offset += size + 1
+                line += 1
+                if piece[-1:] == b"\r":
+                    piece = piece[:-1]
+                if piece and not piece.isspace():
+                    yield RawRecord(
+                        piece.decode("utf-8", "replace"), Position(key, offset, line), format
+                    )
+        finally:
+            opened.offset, opened.line = offset, line
         opened.buffer += rest
         if len(opened.buffer) > self.max_line_bytes:
             opened.offset += len(opened.buffer)
