@@ -156,6 +156,16 @@ def _field_predicate(field: str, value: SigmaType) -> Predicate:
     if isinstance(value, SigmaFieldReference):
         return _fieldref_predicate(get, compile_getter(value.field), value)
     test = compile_value(value)
+    if "." not in field:
+        # a top-level field, looked up inline (one call less per test on the hot path)
+
+        def flat_leaf(e: Event) -> bool:
+            v = e.fields.get(field, MISSING)
+            if type(v) is list:
+                return any(test(item) for item in v)
+            return test(v)
+
+        return flat_leaf
 
     def leaf(e: Event) -> bool:
         v = get(e)
