@@ -12,18 +12,24 @@ from stackward.detect.event import Position
 from stackward.model import ControlRef, Severity
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EventRef:
-    """One event behind an alert: where it is, when, and a few redacted fields."""
+    """One event behind an alert: where it is, when, and a few redacted fields. Never
+    changed once made (not ``frozen``, for the same reason as :class:`Alert`)."""
 
     position: Position
     time: dt.datetime
     excerpt: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Alert:
     """What a detector reports.
+
+    A value: never changed once made (``dataclasses.replace`` makes a changed copy). It is
+    not ``frozen`` only because a frozen dataclass's ``__init__`` sets each of its 18 fields
+    through ``object.__setattr__``, which doubles the cost of making one, and a busy log makes
+    many.
 
     ``uid`` is deterministic (see :func:`alert_uid`): the same events give the same uid, so a
     replay after a crash can recognise alerts already delivered. ``group`` is the value the

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from stackward.detect.alert import alert_uid
 from stackward.detect.event import LogSource
 from stackward.detect.sigma import SigmaDetector
+from stackward.detect.sigma.detector import _SECRET_HINT, _may_hold_secret
 from stackward.model import Severity
 from tests.detect.sigma.helpers import event, load_text, rule_text
 
@@ -73,7 +76,7 @@ def test_index_skips_rules_whose_required_value_is_absent(tmp_path: Path) -> Non
         + rule_text("sel:\n  eventName|contains: Object\ncondition: sel", stackward_id="SW-DET-911")
     )
     detector = SigmaDetector(load_text(tmp_path, text))
-    keys = lambda e: [r.info.key for r in detector.candidates(e)]  # noqa: E731
+    keys = lambda e: [r.info.key for r, _ in detector.candidates(e)]  # noqa: E731
     assert keys(event({"eventName": "GetObject"})) == ["SW-DET-911"]
     assert keys(event({"eventName": "invokemodel"})) == ["SW-DET-910", "SW-DET-911"]
     assert keys(event({"eventName": ["x", "Converse"]})) == ["SW-DET-910", "SW-DET-911"]
@@ -88,3 +91,57 @@ def test_rule_order_is_kept_in_alerts(tmp_path: Path) -> None:
     alerts = detector.process(event({"eventName": "InvokeModel"}))
     assert [a.rule_id for a in alerts] == ["SW-DET-920", "SW-DET-921", "SW-DET-922"]
     assert detector.stats()["matches"] == {"SW-DET-920": 1, "SW-DET-921": 1, "SW-DET-922": 1}
+
+
+def test_index_merges_hits_on_two_fields_in_rule_order(tmp_path: Path) -> None:
+    text = "---\n".join(
+        (
+            rule_text("sel:\n  eventSource: s3\n  user: bob\ncondition: sel", stackward_id="A-1"),
+            rule_text("sel:\n  eventName: GetObject\ncondition: sel", stackward_id="A-2"),
+            rule_text("sel:\n  eventSource: s3\ncondition: sel", stackward_id="A-3"),
+        )
+    )
+    detector = SigmaDetector(load_text(tmp_path, text))
+    both = event({"eventSource": "S3", "eventName": "getobject", "user": "bob"})
+    for _ in range(2):  # the second time from the cached merge
+        assert [a.rule_id for a in detector.process(both)] == ["A-1", "A-2", "A-3"]
+    other = event({"eventSource": "s3", "eventName": "GetObject", "user": "alice"})
+    assert [a.rule_id for a in detector.process(other)] == ["A-2", "A-3"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "password=hunter2",
+        "X-Api-Key: abc",
+        "AUTHORIZATION",
+        "tokenization",
+        "arn:aws:iam::1:user/bob",
+        "203.0.113.9",
+        "",
+        "pa\u017f\u017fword=abcdefghijkl",  # long s: the regex folds it to s
+        "\u212aey",  # Kelvin sign
+        "caf\u00e9 secret",
+        "caf\u00e9 plain",
+    ],
+)
+def test_secret_hint_agrees_with_the_redaction_keys(text: str) -> None:
+    assert _may_hold_secret(text) is (_SECRET_HINT.search(text) is not None)
+
+
+def test_candidates_by_field_values_keep_numbers_and_case_apart(tmp_path: Path) -> None:
+    text = "---\n".join(
+        (
+            rule_text("sel:\n  eventName: 'true'\ncondition: sel", stackward_id="B-1"),
+            rule_text("sel:\n  eventName: '1'\ncondition: sel", stackward_id="B-2"),
+        )
+    )
+    detector = SigmaDetector(load_text(tmp_path, text))
+    keys = lambda e: [r.info.key for r, _ in detector.candidates(e)]  # noqa: E731
+    for _ in range(2):  # the second time from what the first one kept
+        assert keys(event({"eventName": 1})) == ["B-2"]
+        assert keys(event({"eventName": True})) == ["B-1"]  # equal to 1 as a key, not as text
+        assert keys(event({"eventName": "TRUE"})) == ["B-1"]
+        assert keys(event({"eventName": "True"})) == ["B-1"]
+        assert keys(event({"eventName": ["x", "1"]})) == ["B-2"]
+        assert keys(event({})) == []

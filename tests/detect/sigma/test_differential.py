@@ -53,6 +53,15 @@ DETECTIONS = {
     "not-missing": "f:\n  errorCode: AccessDenied\ncondition: not f",
     "base64offset": "sel:\n  blob|base64offset|contains: admin\ncondition: sel",
     "windash": "sel:\n  cmd|windash|contains: ' -enc '\ncondition: sel",
+    # a required value the detector's index tests, and what remains after it
+    "index-only": "sel:\n  eventName: GetObject\ncondition: sel",
+    "index-and-rest": "sel:\n  eventName: [InvokeModel, Converse]\n  user: bob\ncondition: sel",
+    "index-nested": "sel:\n  eventName: GetObject\na:\n  user: root\nb:\n  agent: Console\n"
+    "condition: sel and (a or not b)",
+    "index-two-fields": "sel:\n  eventName: PutObject\n  user: [alice, carol]\n  key|contains: a\n"
+    "condition: sel",
+    "index-or-branches": "a:\n  eventName: GetObject\n  user: bob\nb:\n  eventName: PutObject\n"
+    "  agent: Console\ncondition: a or b",
 }
 
 

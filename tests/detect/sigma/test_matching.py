@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from stackward.detect.sigma.values import _cidr_test, cidr_any_test
 from tests.detect.sigma.helpers import event, load_text, rule_text
 
 
@@ -251,3 +253,42 @@ def test_annotation_fields(tmp_path: Path, annotations: dict[str, Any], expected
     (rule,) = load_text(tmp_path, rule_text(detection)).rules
     fields = {"stackward": {"api_key": "sk-a…wxyz"}}  # a record field of that name is ignored
     assert rule.match(event(fields, annotations=annotations)) is expected
+
+
+NETWORKS = ["10.0.0.0/8", "192.168.0.0/16", "fe80::/10", "::ffff:0:0/96", "2001:db8::/32"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.1.2.3",
+        " 10.1.2.3\n",
+        "11.0.0.1",
+        "192.168.255.255",
+        "fe80::abcd",
+        "FE80::1",
+        "::ffff:10.0.0.1",
+        "2001:db8::",
+        "2001:db9::",
+        "1::",
+        "::",
+        "10.0.0",
+        "010.0.0.1",
+        "10.0.0.1/8",
+        "bedrock.amazonaws.com",
+        "abc",
+        "",
+        "\u0661.2.3.4",  # an Arabic-Indic digit
+        5,
+        None,
+    ],
+)
+def test_network_lists_agree_with_ipaddress(value: Any) -> None:
+    networks = [ipaddress.ip_network(n) for n in NETWORKS]
+    try:
+        address = ipaddress.ip_address(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        address = None
+    expected = address is not None and any(address in n for n in networks)
+    assert cidr_any_test(networks)(value) is expected
+    assert any(_cidr_test(n)(value) for n in networks) is expected

@@ -63,7 +63,7 @@ class Discriminator:
 
 def compile_condition(node: Any) -> Predicate:
     """The predicate for a postprocessed pySigma condition tree."""
-    if isinstance(node, ConditionOR) and (one_of := _plain_alternatives(node)) is not None:
+    if isinstance(node, ConditionOR) and (one_of := plain_alternatives(node)) is not None:
         return _one_of_predicate(*one_of)
     if isinstance(node, ConditionAND | ConditionOR):
         parts = tuple(compile_condition(arg) for arg in node.args)
@@ -78,7 +78,7 @@ def compile_condition(node: Any) -> Predicate:
     raise UnsupportedFeature(f"condition element {type(node).__name__} is not supported")
 
 
-def _plain_alternatives(node: ConditionOR) -> tuple[str, frozenset[str]] | None:
+def plain_alternatives(node: ConditionOR) -> tuple[str, frozenset[str]] | None:
     """``field: [a, b, c]`` with plain strings: one field, a set of lower-cased values."""
     fields: set[str] = set()
     values: set[str] = set()
@@ -275,6 +275,37 @@ def discriminators(node: Any) -> list[Discriminator]:
                 merged.append(Discriminator(candidate.field, frozenset(values)))
         return merged
     return []
+
+
+def residual_conjuncts(node: Any, found: Discriminator) -> list[Any] | None:
+    """The top-level conjuncts of ``node`` but the one ``found`` came from.
+
+    They are what remains to test once the detector's index has seen the event's
+    ``found.field`` hold one of ``found.values`` (the index and the removed test compare
+    alike: text, case-insensitive, any list element); an empty list when nothing remains.
+    None when ``found`` merges several OR branches, whose other tests still apply.
+    """
+    conjuncts = _conjuncts(node)
+    for number, conjunct in enumerate(conjuncts):
+        if _states_exactly(conjunct, found):
+            return conjuncts[:number] + conjuncts[number + 1 :]
+    return None
+
+
+def _conjuncts(node: Any) -> list[Any]:
+    """The top-level AND chain of a condition, nested ANDs flattened."""
+    if isinstance(node, ConditionAND):
+        return [part for arg in node.args for part in _conjuncts(arg)]
+    return [node]
+
+
+def _states_exactly(node: Any, found: Discriminator) -> bool:
+    """Whether ``node`` is true exactly when ``found.field`` holds one of ``found.values``."""
+    if isinstance(node, ConditionFieldEqualsValueExpression):
+        return discriminators(node) == [found]
+    if isinstance(node, ConditionOR):
+        return plain_alternatives(node) == (found.field, found.values)
+    return False
 
 
 def referenced_fields(node: Any) -> list[str]:

@@ -13,12 +13,12 @@ import functools
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert, EventRef, alert_uid
 from stackward.detect.event import Event, LogSource
-from stackward.detect.sigma.conditions import Getter, compile_getter
+from stackward.detect.sigma.conditions import Getter, Predicate, compile_getter
 from stackward.detect.sigma.correlation import (
     DEFAULT_MAX_GROUPS,
     DEFAULT_MAX_WINDOW_EVENTS,
@@ -37,8 +37,13 @@ STATE_VERSION = 1
 MAX_PLANS = 1024
 
 
-_Numbered = tuple[tuple[int, CompiledRule], ...]
-_Hit = tuple[_Numbered, list[CompiledRule]]
+MAX_MERGES = 4096
+"""Merged candidate lists kept per log source (one per combination of index hits seen)."""
+
+_Candidate = tuple[CompiledRule, Predicate]
+"""A rule and what must be tested for it: its residual match when the index found it."""
+_Numbered = tuple[tuple[int, _Candidate], ...]
+_Hit = tuple[_Numbered, list[_Candidate]]
 """Rules indexed under one value: numbered (for merging) and as a ready list."""
 
 
@@ -47,8 +52,10 @@ class _Plan:
     """The rules that can apply to one log source: always-tested ones and indexed ones."""
 
     always: _Numbered
-    always_rules: list[CompiledRule]
+    always_rules: list[_Candidate]
     indexed: tuple[tuple[Getter, Mapping[str, _Hit]], ...]
+    merged: dict[tuple[int, ...], list[_Candidate]] = field(default_factory=dict)
+    """Candidate lists of events that hit several index entries, by the hits' ids."""
 
 
 class SigmaDetector:
@@ -90,23 +97,26 @@ class SigmaDetector:
     def process(self, event: Event) -> list[Alert]:
         self.events += 1
         alerts: list[Alert] = []
-        rules = self.candidates(event)
-        self.tests += len(rules)
-        for rule in rules:
-            if not rule.match(event):
+        candidates = self.candidates(event)
+        self.tests += len(candidates)
+        for rule, matches in candidates:
+            if not matches(event):
                 continue
             key = rule.info.key
             self.matches[key] = self.matches.get(key, 0) + 1
             if rule.alerts:
                 alerts.append(self._single_alert(rule, event))
-            for windows in self._feeds.get(key, ()):
-                firing = self._feed(windows, rule, event)
-                if firing is not None:
-                    alerts.append(_correlation_alert(firing))
+            feeds = self._feeds.get(key)
+            if feeds is not None:
+                for windows in feeds:
+                    firing = self._feed(windows, rule, event)
+                    if firing is not None:
+                        alerts.append(_correlation_alert(firing))
         return alerts
 
-    def candidates(self, event: Event) -> list[CompiledRule]:
-        """The rules an event must be tested against, in rule-set order."""
+    def candidates(self, event: Event) -> list[_Candidate]:
+        """The rules an event must be tested against, in rule-set order, each with the
+        predicate that decides it (the test the index made on the way is not repeated)."""
         plan = self._plans.get(event.logsource)
         if plan is None:
             plan = self._plan(event.logsource)
@@ -126,10 +136,13 @@ class SigmaDetector:
             return plan.always_rules
         if len(found) == 1 and not plan.always:
             return found[0][1]
-        merged = [pair for hit in found for pair in hit[0]]
-        merged.extend(plan.always)
-        merged.sort(key=_number)
-        return list(dict(merged).values())
+        key = tuple(map(id, found))
+        merged = plan.merged.get(key)
+        if merged is None:
+            merged = _merge(found, plan.always)
+            if len(plan.merged) < MAX_MERGES:
+                plan.merged[key] = merged
+        return merged
 
     def _plan(self, logsource: LogSource) -> _Plan:
         """Index the rules covering ``logsource``: each rule with required values goes under
@@ -139,23 +152,31 @@ class SigmaDetector:
         for _, rule in covering:
             for found in rule.discriminators:
                 popularity[found.field] = popularity.get(found.field, 0) + 1
-        always: list[tuple[int, CompiledRule]] = []
-        by_field: dict[str, dict[str, list[tuple[int, CompiledRule]]]] = {}
+        always: list[tuple[int, _Candidate]] = []
+        by_field: dict[str, dict[str, list[tuple[int, _Candidate]]]] = {}
         for number, rule in covering:
             if not rule.discriminators:
-                always.append((number, rule))
+                always.append((number, (rule, rule.match)))
                 continue
-            chosen = max(rule.discriminators, key=lambda d: (popularity[d.field], -len(d.values)))
-            index = by_field.setdefault(chosen.field, {})
-            for value in sorted(chosen.values):
-                index.setdefault(value, []).append((number, rule))
+            chosen = max(
+                range(len(rule.discriminators)),
+                key=lambda i: (
+                    popularity[rule.discriminators[i].field],
+                    -len(rule.discriminators[i].values),
+                ),
+            )
+            required = rule.discriminators[chosen]
+            candidate = (rule, rule.residual_matches[chosen])
+            index = by_field.setdefault(required.field, {})
+            for value in sorted(required.values):
+                index.setdefault(value, []).append((number, candidate))
         plan = _Plan(
             always=tuple(always),
-            always_rules=[rule for _, rule in always],
+            always_rules=[candidate for _, candidate in always],
             indexed=tuple(
                 (
                     compile_getter(name),
-                    {v: (tuple(rules), [r for _, r in rules]) for v, rules in index.items()},
+                    {v: (tuple(rules), [c for _, c in rules]) for v, rules in index.items()},
                 )
                 for name, index in by_field.items()
             ),
@@ -248,20 +269,46 @@ class SigmaDetector:
         }
 
 
-def _number(pair: tuple[int, CompiledRule]) -> int:
+def _merge(found: list[_Hit], always: _Numbered) -> list[_Candidate]:
+    """The candidates of several index hits and the always-tested rules, in rule-set order,
+    each rule once."""
+    numbered = [pair for hit in found for pair in hit[0]]
+    numbered.extend(always)
+    numbered.sort(key=_number)
+    return list(dict(numbered).values())
+
+
+def _number(pair: tuple[int, _Candidate]) -> int:
     return pair[0]
 
 
-_SECRET_HINTS = ("pass", "secret", "token", "api", "access", "private", "credential", "auth")
-"""Substrings every key that :func:`redact_text` redacts contains; text without any of them
-cannot change but for the length cut, so the regex pass is skipped."""
-_SECRET_HINT = re.compile("|".join(_SECRET_HINTS), re.IGNORECASE)
+_SECRET_HINT = re.compile("pass|secret|token|api|access|private|credential|auth", re.IGNORECASE)
+"""Every key that :func:`redact_text` redacts contains one of these; text without any of them
+cannot change but for the length cut, so the redaction pass is skipped."""
+
+
+def _may_hold_secret(text: str) -> bool:
+    """:data:`_SECRET_HINT` found in ``text``; plain substring tests on ASCII text (many times
+    faster than a case-insensitive regex), the regex itself where case folding is Unicode's."""
+    if not text.isascii():
+        return _SECRET_HINT.search(text) is not None
+    low = text.lower()
+    return (
+        "pass" in low
+        or "secret" in low
+        or "token" in low
+        or "api" in low
+        or "access" in low
+        or "private" in low
+        or "credential" in low
+        or "auth" in low
+    )
 
 
 @functools.lru_cache(maxsize=8192)
 def _redacted(text: str) -> str:
     """Redaction is a regex pass; actors, addresses and targets repeat, so it is cached."""
-    if _SECRET_HINT.search(text) is None:
+    if not _may_hold_secret(text):
         return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1] + "…"
     return redact_text(text, max_len=EXCERPT_CHARS)
 

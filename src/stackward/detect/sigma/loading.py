@@ -21,11 +21,13 @@ from sigma.exceptions import SigmaError
 from sigma.rule import SigmaRule
 
 from stackward.detect.event import LogSource
+from stackward.detect.sigma.codegen import generate_conjunction, generate_predicate
 from stackward.detect.sigma.conditions import (
+    Discriminator,
     Predicate,
-    compile_condition,
     discriminators,
     referenced_fields,
+    residual_conjuncts,
 )
 from stackward.detect.sigma.correlation_specs import correlation_spec
 from stackward.detect.sigma.refs import FRAMEWORK_NAMESPACES, UnknownFrameworkId, refs_from_tags
@@ -215,6 +217,7 @@ def _with_alerts(rule: CompiledRule, alerts: bool) -> CompiledRule:
         logsource=rule.logsource,
         match=rule.match,
         discriminators=rule.discriminators,
+        residual_matches=rule.residual_matches,
         fields=rule.fields,
         alerts=alerts,
     )
@@ -254,19 +257,28 @@ def _compile_rule(rule: SigmaRule, info: RuleInfo) -> CompiledRule:
         trees.append(tree)
     if not trees:
         raise UnsupportedFeature("no condition")
-    predicates = [compile_condition(tree) for tree in trees]
+    predicates = [generate_predicate(tree) for tree in trees]
     match: Predicate = predicates[0] if len(predicates) == 1 else _any_of(predicates)
     fields: list[str] = []
     for tree in trees:
         fields.extend(f for f in referenced_fields(tree) if f not in fields)
     source = rule.logsource
+    required = tuple(discriminators(trees[0])) if len(trees) == 1 else ()
     return CompiledRule(
         info=info,
         logsource=LogSource(source.product or "", source.service or "", source.category or ""),
         match=match,
-        discriminators=tuple(discriminators(trees[0])) if len(trees) == 1 else (),
+        discriminators=required,
+        residual_matches=tuple(_residual(trees[0], found, match) for found in required),
         fields=tuple(fields),
     )
+
+
+def _residual(tree: Any, found: Discriminator, match: Predicate) -> Predicate:
+    """What remains of ``match`` once the index has tested ``found`` (all of it when the
+    test cannot be taken apart)."""
+    rest = residual_conjuncts(tree, found)
+    return match if rest is None else generate_conjunction(rest)
 
 
 def _any_of(predicates: list[Predicate]) -> Predicate:

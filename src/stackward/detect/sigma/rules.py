@@ -36,6 +36,9 @@ class CompiledRule:
     match: Predicate
     discriminators: tuple[Discriminator, ...]
     """Fields the rule requires to equal one of a few values (for the detector's index)."""
+    residual_matches: tuple[Predicate, ...]
+    """For each discriminator, :attr:`match` without the test the index has already made
+    when it finds the rule through that discriminator."""
     fields: tuple[str, ...]
     """Fields the rule reads; the first few are excerpted (redacted) into alerts."""
     alerts: bool = True

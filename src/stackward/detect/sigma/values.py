@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sigma.types import (
@@ -153,6 +153,32 @@ def compile_string(value: SigmaString, cased: bool) -> ValueTest:
     return lambda v: (t := text_of(v)) is not None and pattern.fullmatch(t) is not None
 
 
+def string_shape(value: SigmaType) -> tuple[str, str] | None:
+    """``(shape, needle)`` for a case-insensitive string :func:`compile_string` tests with one
+    ``str`` method: ``eq``, ``contains``, ``startswith`` or ``endswith``, and the lower-cased
+    text; None for any other value."""
+    if not isinstance(value, SigmaString) or isinstance(value, SigmaCasedString):
+        return None
+    if any(isinstance(part, Placeholder) for part in value.s):
+        return None
+    parts = list(value.s)
+    multi = SpecialChars.WILDCARD_MULTI
+    plain = [p for p in parts if isinstance(p, str)]
+    if not parts or len(plain) != len(parts) - sum(p is multi for p in parts):
+        return None
+    if len(plain) == len(parts):
+        return "eq", "".join(plain).lower()
+    if len(plain) != 1:
+        return None
+    if len(parts) == 3 and parts[0] is multi and parts[2] is multi:
+        return "contains", plain[0].lower()
+    if len(parts) == 2 and parts[1] is multi:
+        return "startswith", plain[0].lower()
+    if len(parts) == 2 and parts[0] is multi:
+        return "endswith", plain[0].lower()
+    return None
+
+
 def wildcard_regex(parts: list[str | SpecialChars]) -> str:
     """A regular expression for a wildcard string (unanchored; the caller anchors)."""
     out: list[str] = []
@@ -194,18 +220,42 @@ def _bool_test(expected: bool) -> ValueTest:
 def _cidr_test(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ValueTest:
     """Membership by integer mask on ``inet_pton`` output: strict dotted-quad or IPv6 text,
     the same addresses :mod:`ipaddress` accepts, at a fraction of its cost per event."""
-    family = socket.AF_INET if network.version == 4 else socket.AF_INET6
-    base = int(network.network_address)
-    mask = int(network.netmask)
+    return cidr_any_test([network])
+
+
+_V6_FIRST = frozenset("0123456789abcdefABCDEF:")
+
+
+def cidr_any_test(networks: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> ValueTest:
+    """Membership in any of ``networks`` (``field|cidr: [a, b, c]``), the address parsed once.
+
+    Text that cannot be an address of a family (an IPv4 address starts with a digit, an IPv6
+    one with a hex digit or a colon) is not handed to ``inet_pton``, whose failure is an
+    exception: costly, and common where a field holds host names too.
+    """
+    v4 = tuple((int(n.network_address), int(n.netmask)) for n in networks if n.version == 4)
+    v6 = tuple((int(n.network_address), int(n.netmask)) for n in networks if n.version == 6)
 
     def test(v: Any) -> bool:
         if type(v) is not str:
             return False
-        try:
-            packed = socket.inet_pton(family, v.strip())
-        except (OSError, ValueError):
+        text = v.strip()
+        if not text:
             return False
-        return int.from_bytes(packed, "big") & mask == base
+        if v4 and "0" <= text[0] <= "9":
+            try:
+                number = int.from_bytes(socket.inet_pton(socket.AF_INET, text), "big")
+            except (OSError, ValueError):
+                pass
+            else:
+                return any(number & mask == base for base, mask in v4)
+        if v6 and text[0] in _V6_FIRST:
+            try:
+                number = int.from_bytes(socket.inet_pton(socket.AF_INET6, text), "big")
+            except (OSError, ValueError):
+                return False
+            return any(number & mask == base for base, mask in v6)
+        return False
 
     return test
 
