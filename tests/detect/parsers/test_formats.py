@@ -423,6 +423,7 @@ def test_fixture_events(fixture: str, parser: str, count: int, checks: list[Any]
     assert len(events) == count
     assert all(PARSERS[parser].sniff(record) for record in fixture_records(fixture))
     for event in events:
+        assert type(event) is Event and event == Event(*event)  # every field set, in order
         assert event.format == parser
         assert event.logsource == PARSERS[parser].logsource
         assert event.time.tzinfo is UTC

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from stackward.detect.event import Position
+from stackward.detect.interfaces import RawRecord
 from stackward.detect.sources.file import FileLogSource, file_key
 from tests.detect.sources.follow import Collector
 
@@ -41,6 +43,13 @@ def test_batch_read_gives_text_offset_after_line_and_line_number(
     records = list(_source(log).read())
     assert [(r.data, r.position.offset, r.position.line) for r in records] == expected
     assert all(r.position.source == _key(log) and r.format == "test" for r in records)
+    # built without the named tuples' constructors: the same records as with them
+    rebuilt = [
+        RawRecord(r.data, Position(r.position.source, r.position.offset, r.position.line), "test")
+        for r in records
+    ]
+    assert records == rebuilt
+    assert all(type(r) is RawRecord and type(r.position) is Position for r in records)
 
 
 def test_huge_line_is_skipped_and_reported_and_its_neighbours_read(tmp_path: Path) -> None:

@@ -48,6 +48,7 @@ MAX_FINISHED = 100_000
 """Inodes remembered as read to the end (rotated away), so they are not read again."""
 _KEY = re.compile(r"^(?P<path>.*):inode=(?P<inode>\d+)$")
 _GZIP_MAGIC = b"\x1f\x8b"
+_new_tuple = tuple.__new__
 
 
 def file_key(path: str, inode: int) -> str:
@@ -221,9 +222,11 @@ class FileLogSource:
                 if piece[-1:] == b"\r":
                     piece = piece[:-1]
                 if piece and not piece.isspace():
-                    yield RawRecord(
-                        piece.decode("utf-8", "replace"), Position(key, offset, line), format
-                    )
+                    # RawRecord(text, Position(key, offset, line), format), built without the
+                    # named tuples' Python-level __new__ (two calls per line on the hot path)
+                    where = _new_tuple(Position, (key, offset, line, 0))
+                    decoded = piece.decode("utf-8", "replace")
+                    yield _new_tuple(RawRecord, (decoded, where, format, None, None))
         finally:
             opened.offset, opened.line = offset, line
         opened.buffer += rest
