@@ -66,17 +66,9 @@ MAX_EVENT_REFS = 20
 
 def alert_uid(rule_id: str, group: str, first: Position, last: Position) -> str:
     """A stable id from the rule, its group and the first and last events' positions."""
-    text = "\x1f".join(
-        (
-            rule_id,
-            group,
-            first.source,
-            str(first.offset),
-            str(first.index),
-            last.source,
-            str(last.offset),
-            str(last.index),
-        )
+    text = (
+        f"{rule_id}\x1f{group}\x1f{first.source}\x1f{first.offset}\x1f{first.index}"
+        f"\x1f{last.source}\x1f{last.offset}\x1f{last.index}"
     )
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 

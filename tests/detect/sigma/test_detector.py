@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from stackward.detect.alert import alert_uid
-from stackward.detect.event import LogSource
+from stackward.detect.event import LogSource, Position
 from stackward.detect.sigma import SigmaDetector
 from stackward.detect.sigma.detector import _SECRET_HINT, _may_hold_secret
 from stackward.model import Severity
@@ -145,3 +145,11 @@ def test_candidates_by_field_values_keep_numbers_and_case_apart(tmp_path: Path) 
         assert keys(event({"eventName": "True"})) == ["B-1"]
         assert keys(event({"eventName": ["x", "1"]})) == ["B-2"]
         assert keys(event({})) == []
+
+
+def test_alert_uid_is_stable_across_versions() -> None:
+    """Replays after an upgrade recognise delivered alerts only if the uid never changes."""
+    first, last = Position("/a/b", 10, 2, 3), Position("/a/c", 20, 5, 0)
+    assert alert_uid("r", "g\u00e9", first, last) == "4c351dd5029c057fd155ec02689b08d8"
+    lone = Position("s", 1)
+    assert alert_uid("r", "\udcff", lone, Position("s", 2)) == "351b977efc96c4d5c5b94439f6d8d5e7"

@@ -18,6 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+import orjson
+
 from stackward.detect.event import Event, LazyAnnotations, LogSource
 from stackward.detect.interfaces import ParseError, RawRecord
 from stackward.detect.parsers.decoding import (
@@ -68,7 +70,17 @@ class CloudTrailParser:
         """One line is parsed at once (the hot path: no generator layers); a delivered file
         is parsed at once and its records turned into events lazily."""
         try:
-            document = self._document(record)
+            data = record.data
+            if type(data) is str and len(data) <= MAX_LINE_BYTES and data[:11] != '{"Records":':
+                # one JSON line, read inline (the hot path of a busy trail)
+                try:
+                    document = orjson.loads(data)
+                except orjson.JSONDecodeError:
+                    document = load_json(data)  # raises the ParseError that names the problem
+                if type(document) is not dict:
+                    raise ParseError("expected a JSON object")
+            else:
+                document = self._document(record)
             records = document.get("Records")
             if records is None:
                 detail = document.get("detail")
