@@ -88,6 +88,11 @@ ALLOWED_CALLS: dict[tuple[str, str], str] = {
     ("collectors/base.py", "importlib.import_module"): (
         "loads collector plugins from installed entry points, never from scanned content"
     ),
+    ("detect/sigma/codegen.py", "exec"): (
+        "defines a rule's match function from the module's fixed snippets; rule values and"
+        " field names are bound by generated names, never put in the source"
+        " (tests/detect/sigma/test_codegen.py: hostile rule text stays data)"
+    ),
 }
 """``(path under src/stackward, call)`` -> why it is safe. Anything not listed fails."""
 
