@@ -104,7 +104,8 @@ class _Source:
 
     def _tested(self, field: str, test: ValueTest) -> str:
         """``test`` on the field's value (any element of a list)."""
-        return f"{self.bind('t', _any_element(test))}({self._value(field)})"
+        scalar, listed = self.bind("t", test), self.bind("t", _any_element(test))
+        return f"({scalar}(v) if type(v := {self._value(field)}) is not list else {listed}(v))"
 
 
 def _always(_: Event) -> bool:

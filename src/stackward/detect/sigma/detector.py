@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert, EventRef, alert_uid
-from stackward.detect.event import Event, LogSource
+from stackward.detect.event import ANNOTATION_PREFIX, MISSING, Event, LogSource
 from stackward.detect.sigma.conditions import Getter, Predicate, compile_getter
 from stackward.detect.sigma.correlation import (
     DEFAULT_MAX_GROUPS,
@@ -53,7 +53,9 @@ class _Plan:
 
     always: _Numbered
     always_rules: list[_Candidate]
-    indexed: tuple[tuple[Getter, Mapping[str, _Hit]], ...]
+    indexed: tuple[tuple[str, Getter, Mapping[str, _Hit]], ...]
+    """Per indexed field: its name when it is a top-level key (read inline), else "" and
+    its getter; and its index."""
     merged: dict[tuple[int, ...], list[_Candidate]] = field(default_factory=dict)
     """Candidate lists of events that hit several index entries, by the hits' ids."""
 
@@ -121,8 +123,9 @@ class SigmaDetector:
         if plan is None:
             plan = self._plan(event.logsource)
         found: list[_Hit] = []
-        for get, index in plan.indexed:
-            value = get(event)
+        fields = event.fields
+        for name, get, index in plan.indexed:
+            value = fields.get(name, MISSING) if name else get(event)
             if type(value) is str:
                 hit = index.get(value.lower())
                 if hit is not None:
@@ -175,6 +178,7 @@ class SigmaDetector:
             always_rules=[candidate for _, candidate in always],
             indexed=tuple(
                 (
+                    "" if "." in name or name.startswith(ANNOTATION_PREFIX) else name,
                     compile_getter(name),
                     {v: (tuple(rules), [c for _, c in rules]) for v, rules in index.items()},
                 )
