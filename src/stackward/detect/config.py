@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Format = Annotated[str, Field(min_length=1, max_length=64)]
 """A parser name (``cloudtrail``, ``bedrock_invocation``, ``k8s_audit``, ``litellm``, ...) or
@@ -88,14 +88,37 @@ class JsonlSink(_Strict):
 
 
 class SyslogSink(_Strict):
-    """Alerts to a syslog collector as RFC 5424 (OCSF JSON as the message) or CEF."""
+    """Alerts to a syslog collector as RFC 5424 (OCSF JSON as the message) or CEF.
+
+    ``protocol: tls`` is syslog over TLS (RFC 5425): the collector's certificate is always
+    verified, against ``ca_file`` (PEM) or the system's trust store, for ``server_name`` (the
+    host by default); ``cert_file`` and ``key_file`` (PEM) are a client certificate for
+    collectors that require one. Port 6514 is the registered one for TLS.
+    """
 
     type: Literal["syslog"] = "syslog"
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 514
-    protocol: Literal["udp", "tcp"] = "tcp"
+    protocol: Literal["udp", "tcp", "tls"] = "tcp"
     format: Literal["rfc5424", "cef"] = "rfc5424"
     app_name: str = "stackward"
+    ca_file: Path | None = None
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    server_name: str | None = None
+
+    @model_validator(mode="after")
+    def _tls_options_need_tls(self) -> SyslogSink:
+        given = [
+            name
+            for name in ("ca_file", "cert_file", "key_file", "server_name")
+            if getattr(self, name) is not None
+        ]
+        if given and self.protocol != "tls":
+            raise ValueError(f"{', '.join(given)} apply to protocol tls only")
+        if self.key_file is not None and self.cert_file is None:
+            raise ValueError("key_file needs cert_file (the client certificate)")
+        return self
 
 
 class WebhookSink(_Strict):

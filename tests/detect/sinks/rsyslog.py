@@ -1,5 +1,7 @@
-"""A real rsyslogd for the syslog sink tests: UDP and TCP inputs on free loopback ports,
-every message written raw (``%rawmsg%``, without the TCP frame) to a file in a temp dir."""
+"""A real rsyslogd for the syslog sink tests: UDP and TCP inputs on free loopback ports (and,
+given certificates, a TLS input and a TLS input that requires a client certificate, through
+rsyslog's OpenSSL driver), every message written raw (``%rawmsg%``, without the TCP frame) to
+a file in a temp dir."""
 
 from __future__ import annotations
 
@@ -12,18 +14,34 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.detect.sinks.tls_certs import TlsFiles
+
 RSYSLOGD = Path("/usr/sbin/rsyslogd")
 START_TIMEOUT_S = 15.0
 
 CONFIG = """\
-global(workDirectory="{workdir}" maxMessageSize="256k")
+global(workDirectory="{workdir}" maxMessageSize="256k"{tls_global})
 module(load="imudp")
 module(load="imtcp")
 input(type="imudp" address="127.0.0.1" port="{udp}")
 input(type="imtcp" address="127.0.0.1" port="{tcp}")
-template(name="raw" type="string" string="%rawmsg%\\n")
+{tls_inputs}template(name="raw" type="string" string="%rawmsg%\\n")
 *.* action(type="omfile" file="{received}" template="raw")
 """
+
+
+TLS_GLOBAL = (
+    '\n       DefaultNetstreamDriverCAFile="{ca}"'
+    '\n       DefaultNetstreamDriverCertFile="{cert}"'
+    '\n       DefaultNetstreamDriverKeyFile="{key}"'
+)
+TLS_INPUTS = """\
+input(type="imtcp" address="127.0.0.1" port="{tls}" streamDriver.name="ossl"
+      streamDriver.mode="1" streamDriver.authMode="anon")
+input(type="imtcp" address="127.0.0.1" port="{mtls}" streamDriver.name="ossl"
+      streamDriver.mode="1" streamDriver.authMode="x509/certvalid")
+"""
+OSSL_DRIVER = "lmnsd_ossl.so"
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,10 @@ class Rsyslog:
     udp_port: int
     tcp_port: int
     received: Path
+    tls_port: int = 0
+    """TLS, no client certificate asked (0: not configured)."""
+    mtls_port: int = 0
+    """TLS with a client certificate signed by the test CA required."""
 
     def lines(self) -> list[str]:
         try:
@@ -62,18 +84,40 @@ def _free_port(kind: socket.SocketKind) -> int:
         return int(sock.getsockname()[1])
 
 
+def has_tls_driver() -> bool:
+    """Whether rsyslog's OpenSSL stream driver (Debian's rsyslog-openssl) is installed."""
+    return any(Path("/usr/lib").glob(f"**/rsyslog/{OSSL_DRIVER}"))
+
+
 @contextmanager
-def running_rsyslog(workdir: Path) -> Iterator[Rsyslog]:
+def running_rsyslog(workdir: Path, tls: TlsFiles | None = None) -> Iterator[Rsyslog]:
     binary = rsyslogd_path()
     if binary is None:
         raise RuntimeError("rsyslogd is not installed (apt-get install rsyslog)")
+    if tls is not None and not has_tls_driver():
+        raise RuntimeError(
+            "rsyslog's TLS driver is not installed (apt-get install rsyslog-openssl)"
+        )
     server = Rsyslog(
-        _free_port(socket.SOCK_DGRAM), _free_port(socket.SOCK_STREAM), workdir / "received.log"
+        _free_port(socket.SOCK_DGRAM),
+        _free_port(socket.SOCK_STREAM),
+        workdir / "received.log",
+        tls_port=_free_port(socket.SOCK_STREAM) if tls else 0,
+        mtls_port=_free_port(socket.SOCK_STREAM) if tls else 0,
     )
     conf = workdir / "rsyslog.conf"
     conf.write_text(
         CONFIG.format(
-            workdir=workdir, udp=server.udp_port, tcp=server.tcp_port, received=server.received
+            workdir=workdir,
+            udp=server.udp_port,
+            tcp=server.tcp_port,
+            received=server.received,
+            tls_global=""
+            if tls is None
+            else TLS_GLOBAL.format(ca=tls.ca, cert=tls.server_cert, key=tls.server_key),
+            tls_inputs=""
+            if tls is None
+            else TLS_INPUTS.format(tls=server.tls_port, mtls=server.mtls_port),
         ),
         encoding="utf-8",
     )
@@ -94,6 +138,18 @@ def running_rsyslog(workdir: Path) -> Iterator[Rsyslog]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+def _listening(server: Rsyslog) -> bool:
+    """The TLS inputs, when configured, accept connections."""
+    for port in (server.tls_port, server.mtls_port):
+        if not port:
+            continue
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+        except OSError:
+            return False
+    return True
 
 
 def _wait_ready(server: Rsyslog, proc: subprocess.Popen[bytes], workdir: Path) -> None:
@@ -119,6 +175,6 @@ def _wait_ready(server: Rsyslog, proc: subprocess.Popen[bytes], workdir: Path) -
             continue
         time.sleep(0.2)
         text = "\n".join(server.lines())
-        if udp_marker in text and tcp_marker in text:
+        if udp_marker in text and tcp_marker in text and _listening(server):
             return
     raise RuntimeError("rsyslogd did not become ready")

@@ -1,4 +1,5 @@
-"""Where alerts go: JSON Lines, syslog (RFC 5424 or CEF), a webhook, the scan store.
+"""Where alerts go: JSON Lines, syslog (RFC 5424 or CEF; UDP, TCP or TLS), a webhook, the scan
+store.
 
 Every sink implements :class:`~stackward.detect.interfaces.Sink` and delivers the OCSF
 Detection Finding of :func:`~stackward.detect.ocsf.to_ocsf`. :func:`build_sink` makes one
@@ -14,13 +15,14 @@ from stackward.detect.config import JsonlSink, SinkConfig, StoreSink, SyslogSink
 from stackward.detect.interfaces import Sink, SinkError
 from stackward.detect.sinks.jsonl import JsonlAlertSink
 from stackward.detect.sinks.store import StoreAlertSink
-from stackward.detect.sinks.syslog import SyslogAlertSink
+from stackward.detect.sinks.syslog import SyslogAlertSink, TlsSettings
 from stackward.detect.sinks.webhook import WebhookAlertSink
 
 __all__ = [
     "JsonlAlertSink",
     "StoreAlertSink",
     "SyslogAlertSink",
+    "TlsSettings",
     "WebhookAlertSink",
     "build_sink",
 ]
@@ -35,8 +37,14 @@ def build_sink(config: SinkConfig, store_path: Path | str) -> Sink:
     if isinstance(config, JsonlSink):
         return JsonlAlertSink(config.path)
     if isinstance(config, SyslogSink):
+        tls = TlsSettings(config.ca_file, config.cert_file, config.key_file, config.server_name)
         return SyslogAlertSink(
-            config.host, config.port, config.protocol, config.format, config.app_name
+            config.host,
+            config.port,
+            config.protocol,
+            config.format,
+            config.app_name,
+            tls=tls if config.protocol == "tls" else None,
         )
     if isinstance(config, WebhookSink):
         token = None
