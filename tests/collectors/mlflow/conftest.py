@@ -5,7 +5,9 @@ parameter and read ``s3://training-data/transactions.parquet``, a clean twin run
 registered model whose version 1 has the ``production`` alias and version 2 ``staging``, and
 a second model whose ``prod`` version holds a pickle that calls ``os.system`` (never loaded:
 the scanner reads its opcodes), and a third, ``champion``, whose files the server keeps behind
-its artifact proxy (``mlflow-artifacts:``) with the same pickle. The locked twin runs with ``--app-name basic-auth``.
+its artifact proxy (``mlflow-artifacts:``) with the same pickle; and, as MLflow 3 logs them, a
+logged model holding that pickle registered as ``ranking-model`` (``production``) and a benign
+logged model no version points to. The locked twin runs with ``--app-name basic-auth``.
 """
 
 from __future__ import annotations
@@ -43,6 +45,12 @@ class Planted:
     clean_run: str
     experiment: str
     key: str
+    logged_run: str
+    logged_model: str
+    """An MLflow 3 logged model with the os.system pickle, registered as ``ranking-model``
+    version 1 with the ``production`` alias."""
+    draft_model: str
+    """A benign logged model that no version points to."""
 
 
 def _model_dir(root: Path, name: str, payload: bytes) -> Path:
@@ -106,7 +114,26 @@ def plant(server: MlflowServer, scratch: Path, key: str) -> Planted:
     source = client.get_run(proxied).info.artifact_uri + "/model"
     version = client.create_model_version("proxied-model", source, run_id=proxied)
     client.set_registered_model_alias("proxied-model", "champion", version.version)
-    return Planted(server, leaky, clean, experiment, key)
+
+    # MLflow 3: models logged as LoggedModel entities; a version's source is ``models:/m-…``
+    logged_run = client.create_run(experiment, run_name="train-logged").info.run_id
+    logged = client.create_logged_model(experiment, name="ranker", source_run_id=logged_run)
+    client.log_model_artifacts(
+        logged.model_id, str(_model_dir(scratch, "logged", MALICIOUS_PICKLE))
+    )
+    client.finalize_logged_model(logged.model_id, "READY")
+    client.create_registered_model("ranking-model")
+    version = client.create_model_version(
+        "ranking-model", f"models:/{logged.model_id}", run_id=logged_run, model_id=logged.model_id
+    )
+    client.set_registered_model_alias("ranking-model", "production", version.version)
+    draft = client.create_logged_model(experiment, name="draft", source_run_id=logged_run)
+    client.log_model_artifacts(draft.model_id, str(_model_dir(scratch, "draft", benign)))
+    client.finalize_logged_model(draft.model_id, "READY")
+    client.set_terminated(logged_run)
+    return Planted(
+        server, leaky, clean, experiment, key, logged_run, logged.model_id, draft.model_id
+    )
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,9 @@ from stackward.collectors.mlflow.client import (
     credentials_auth,
     is_public_address,
 )
+from stackward.collectors.mlflow.transform import logged_model_of
 from stackward.config.schema import MlflowSource
+from stackward.model import AssetKind
 from tests.collectors.mlflow.scripted import Reply, json_reply, scripted_server
 
 
@@ -238,3 +240,46 @@ def test_unreachable_server_is_one_skip() -> None:
     assert len(inv.skipped) == 1
     assert inv.skipped[0].reason.startswith(f"http://127.0.0.1:{port}/api/2.0/mlflow/")
     assert "ConnectError" in inv.skipped[0].reason
+
+
+def test_a_server_without_logged_models_is_not_an_error() -> None:
+    """An MLflow 2 server has no logged-model search (HTTP 404): nothing is reported for it,
+    and a version naming a logged model the server does not list says so."""
+
+    def script(method: str, path: str, query: dict[str, list[str]], body: bytes) -> Reply:
+        if path.endswith("experiments/search"):
+            return json_reply({"experiments": [{"experiment_id": "1", "name": "a"}]})
+        if path.endswith("logged-models/search"):
+            return Reply(404, b'{"error_code": "ENDPOINT_NOT_FOUND"}')
+        if path.endswith("registered-models/search"):
+            return json_reply({"registered_models": [{"name": "m"}]})
+        if path.endswith("model-versions/search"):
+            version = {"name": "m", "version": "1", "source": "models:/m-0123abcd"}
+            return json_reply({"model_versions": [version]})
+        return json_reply({})
+
+    with scripted_server(script) as (url, recorded):
+        inv = MlflowCollector(environ={}).read_server(MlflowSource(url=url))
+    assert any(p.endswith("logged-models/search") for _, p, *_ in recorded.requests)
+    (version,) = [a for a in inv.assets.values() if a.kind is AssetKind.MODEL_ARTIFACT]
+    assert version.prop("logged_model_id") == "m-0123abcd"
+    assert version.prop("artifact_scan_reason") == (
+        "logged model models:/m-0123abcd not found on the server"
+    )
+    assert inv.skipped == []  # the version says why it was not scanned
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("models:/m-5b95be54d68046af9be3b11de0867f70", "m-5b95be54d68046af9be3b11de0867f70"),
+        ("models:/m-abc/", "m-abc"),
+        ("models:/fraud-model/3", None),
+        ("models:/fraud-model@production", None),
+        ("mlflow-artifacts:/1/models/m-abc/artifacts", None),
+        ("runs:/abc/model", None),
+        (None, None),
+    ],
+)
+def test_logged_model_of(source: str | None, expected: str | None) -> None:
+    assert logged_model_of(source) == expected

@@ -45,6 +45,9 @@ def _ids(inv: MlflowInventory, planted: Planted) -> dict[str, str]:
         "staging": f"{base}/model/fraud-model/2",
         "tampered": f"{base}/model/scoring-model/1",
         "proxied": f"{base}/model/proxied-model/1",
+        "ranking": f"{base}/model/ranking-model/1",
+        "draft": f"{base}/logged-model/{planted.draft_model}",
+        "logged_run": f"{base}/run/{planted.logged_run}",
         "dataset": f"lineage:dataset/{DATASET_URI}",
     }
 
@@ -166,6 +169,30 @@ def test_proxied_artifacts_are_downloaded_and_scanned(
     ]
 
 
+def test_mlflow3_logged_models_are_scanned_where_their_files_are(
+    inventory: MlflowInventory, planted_server: Planted
+) -> None:
+    """A version whose source is ``models:/m-…`` is scanned at the logged model's
+    ``artifact_uri``; a logged model no version points to is a model of its own."""
+    ids = _ids(inventory, planted_server)
+    ranking, draft = inventory.assets[ids["ranking"]], inventory.assets[ids["draft"]]
+    assert ranking.prop("logged_model_id") == planted_server.logged_model
+    assert ranking.prop("production") is True
+    assert ranking.prop("model_source").endswith(f"/{planted_server.logged_model}/artifacts")
+    assert ranking.prop("artifact_scan") == "scanned"
+    assert [i["kind"] for i in ranking.prop("artifact_issues")] == ["code_execution"]
+    assert draft.kind is AssetKind.MODEL_ARTIFACT
+    assert draft.name == f"draft ({planted_server.draft_model})"
+    assert (draft.prop("production"), draft.prop("artifact_scan")) == (False, "scanned")
+    assert draft.prop("artifact_issues") == []
+    logged_ids = [a.prop("logged_model_id") for a in inventory.assets.values()]
+    assert logged_ids.count(planted_server.logged_model) == 1  # the version, not twice
+    edges = {(r.src, r.dst, r.kind) for r in inventory.relations}
+    assert (ids["logged_run"], ids["ranking"], RelationKind.WRITES) in edges
+    assert (ids["logged_run"], ids["draft"], RelationKind.WRITES) in edges
+    assert (ids["experiment"], ids["draft"], RelationKind.CONTAINS) in edges
+
+
 def test_findings_on_the_open_server(inventory: MlflowInventory, planted_server: Planted) -> None:
     ids = _ids(inventory, planted_server)
     graph = graph_of(inventory.assets.values(), inventory.relations)
@@ -184,6 +211,8 @@ def test_findings_on_the_open_server(inventory: MlflowInventory, planted_server:
             (ids["tampered"], "unsigned", Severity.MEDIUM),
             (ids["proxied"], "unsafe", Severity.CRITICAL),
             (ids["proxied"], "unsigned", Severity.MEDIUM),
+            (ids["ranking"], "unsafe", Severity.CRITICAL),
+            (ids["ranking"], "unsigned", Severity.MEDIUM),
         ]
     )
     assert findings_of(VulnerableMlflowServerCheck, graph) == []

@@ -38,6 +38,11 @@ class AuthRequired(MlflowError):
     """The server answered 401 or 403."""
 
 
+class NotFound(MlflowError):
+    """The server answered 404: an endpoint this server's version does not have (an MLflow 2
+    server and the MLflow 3 logged-model search), or an object that is gone."""
+
+
 class OffHostRedirect(MlflowError):
     """The server sent the request to another host (often a single sign-on login page)."""
 
@@ -157,6 +162,8 @@ class MlflowClient:
         try:
             if response.status_code in (401, 403):
                 raise AuthRequired(f"{url}: HTTP {response.status_code} (authentication refused)")
+            if response.status_code == 404:
+                raise NotFound(f"{url}: HTTP 404")
             if response.status_code >= 400:
                 raise MlflowError(f"{url}: HTTP {response.status_code}")
             size = 0
@@ -230,6 +237,8 @@ class MlflowClient:
         try:
             if response.status_code in (401, 403):
                 raise AuthRequired(f"{url}: HTTP {response.status_code} (authentication refused)")
+            if response.status_code == 404:
+                raise NotFound(f"{url}: HTTP 404")
             if response.status_code >= 400:
                 raise MlflowError(f"{url}: HTTP {response.status_code}")
             return self._json(response, url)

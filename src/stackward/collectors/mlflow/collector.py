@@ -32,6 +32,7 @@ from stackward.collectors.mlflow.client import (
     AuthRequired,
     MlflowClient,
     MlflowError,
+    NotFound,
     Probe,
     Truncated,
     credentials_auth,
@@ -43,11 +44,13 @@ from stackward.collectors.mlflow.transform import (
     NOT_SCANNED,
     MlflowInventory,
     add_experiment,
+    add_logged_model,
     add_model_version,
     add_registered_model,
     add_run,
     add_server,
     aliases_by_version,
+    logged_model_of,
     run_datasets,
     server_label,
 )
@@ -58,6 +61,7 @@ from stackward.model import AssetKind, RelationKind
 MAX_EXPERIMENTS = 10_000
 MAX_MODELS = 10_000
 MAX_VERSIONS = 50_000
+MAX_LOGGED_MODELS = 50_000
 RUN_SEARCH_BATCH = 100
 """Experiment ids per ``runs/search`` request."""
 
@@ -154,6 +158,7 @@ def _contents(
             run = _run(inv, raw, engine)
             if run is not None:
                 runs[run] = run_datasets(inv, raw)
+    logged = _logged_models(inv, client, ids)
     models = _search(
         inv, client.pages("GET", "registered-models/search", "registered_models", {}, MAX_MODELS)
     )
@@ -165,19 +170,62 @@ def _contents(
     versions = _search(
         inv, client.pages("GET", "model-versions/search", "model_versions", {}, MAX_VERSIONS)
     )
+    registered_logged: set[str] = set()
+    added_models: list[tuple[str, str | None]] = []
     for raw in versions:
-        added = add_model_version(inv, raw, aliases)
+        added = add_model_version(inv, raw, aliases, logged)
         if added is None:
             continue
-        version_id, run = added
+        added_models.append(added)
+        logged_id = inv.assets[added[0]].prop("logged_model_id")
+        if isinstance(logged_id, str):
+            registered_logged.add(logged_id)
+    # MLflow 3 logged models no version points to are models of their own
+    for model_id, info in logged.items():
+        if model_id not in registered_logged:
+            added = add_logged_model(inv, info)
+            if added is not None:
+                added_models.append(added)
+    for model_asset, run in added_models:
         if run is None or run not in runs:
             continue
-        inv.relate(inv.run_id(run), version_id, RelationKind.WRITES)
+        inv.relate(inv.run_id(run), model_asset, RelationKind.WRITES)
         for dataset in runs[run]:
-            inv.relate(version_id, dataset, RelationKind.TRAINED_ON, run=inv.run_id(run))
+            inv.relate(model_asset, dataset, RelationKind.TRAINED_ON, run=inv.run_id(run))
     for run, datasets in runs.items():
         for dataset in datasets:
             inv.relate(inv.run_id(run), dataset, RelationKind.READS)
+
+
+def _logged_models(
+    inv: MlflowInventory, client: MlflowClient, experiments: list[str]
+) -> dict[str, Mapping[str, Any]]:
+    """MLflow 3 logged models of ``experiments``, by model id. An MLflow 2 server has no
+    such search (HTTP 404): none, and nothing to report."""
+    found: dict[str, Mapping[str, Any]] = {}
+    for start in range(0, len(experiments), RUN_SEARCH_BATCH):
+        if len(found) >= MAX_LOGGED_MODELS:
+            inv.skip(f"more than {MAX_LOGGED_MODELS} logged models; the rest were not read")
+            break
+        request = {"experiment_ids": experiments[start : start + RUN_SEARCH_BATCH]}
+        pages = client.pages(
+            "POST", "logged-models/search", "models", request, MAX_LOGGED_MODELS - len(found)
+        )
+        try:
+            for item in pages:
+                info = item.get("info")
+                if isinstance(info, Mapping) and isinstance(info.get("model_id"), str):
+                    found[info["model_id"]] = info
+        except NotFound:
+            return found
+        except Truncated as exc:
+            inv.skip(str(exc))
+        except AuthRequired:
+            raise
+        except MlflowError as exc:
+            inv.skip(f"{exc}; {len(found)} logged models read before it")
+            break
+    return found
 
 
 def _run(inv: MlflowInventory, raw: Mapping[str, Any], engine: CandidateEngine) -> str | None:
@@ -221,9 +269,10 @@ def scan_versions(
         proxied = proxied_path(source) if client is not None else None
         facts: dict[str, Any]
         if directory is None and proxied is None:
-            facts = {
-                "artifact_scan_reason": "files are neither local nor behind the artifact proxy"
-            }
+            reason = "files are neither local nor behind the artifact proxy"
+            if logged_model_of(source) is not None:
+                reason = f"logged model {source} not found on the server"
+            facts = {"artifact_scan_reason": reason}
         elif scanned >= MAX_SCANNED_VERSIONS:
             inv.skip(f"more than {MAX_SCANNED_VERSIONS} model versions scanned; {asset.name} not")
             facts = {"artifact_scan_reason": f"over {MAX_SCANNED_VERSIONS} versions scanned"}

@@ -95,6 +95,9 @@ class MlflowInventory:
     def version_id(self, name: str, version: str) -> str:
         return f"{self.server_id}/model/{name}/{version}"
 
+    def logged_model_id(self, model_id: str) -> str:
+        return f"{self.server_id}/logged-model/{model_id}"
+
 
 def add_server(
     inv: MlflowInventory,
@@ -275,15 +278,38 @@ def add_registered_model(inv: MlflowInventory, raw: Mapping[str, Any]) -> str | 
     return name
 
 
+LOGGED_MODEL_SCHEME = "models:/"
+
+
+def logged_model_of(source: str | None) -> str | None:
+    """The MLflow 3 logged-model id a version's ``source`` names (``models:/m-…``), if any.
+
+    A registered name (``models:/fraud-model/3``) names no logged model."""
+    if not source or not source.startswith(LOGGED_MODEL_SCHEME):
+        return None
+    rest = source[len(LOGGED_MODEL_SCHEME) :].strip("/")
+    return rest if rest.startswith("m-") and "/" not in rest else None
+
+
 def add_model_version(
-    inv: MlflowInventory, raw: Mapping[str, Any], aliases: Mapping[str, Mapping[str, list[str]]]
+    inv: MlflowInventory,
+    raw: Mapping[str, Any],
+    aliases: Mapping[str, Mapping[str, list[str]]],
+    logged: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> tuple[str, str | None] | None:
-    """The MODEL_ARTIFACT of one version and the run that produced it (or None)."""
+    """The MODEL_ARTIFACT of one version and the run that produced it (or None).
+
+    An MLflow 3 version whose ``source`` is a logged model (``models:/m-…``) takes that logged
+    model's ``artifact_uri`` (from ``logged``) as where its files are."""
     name, version = _text(raw, "name"), _text(raw, "version")
     if name is None or version is None:
         inv.skip("model version without name or version; not read")
         return None
     source = _text(raw, "source")
+    logged_id = logged_model_of(source)
+    logged_info = (logged or {}).get(logged_id or "")
+    if logged_info is not None:
+        source = _text(logged_info, "artifact_uri") or source
     storage = _text(raw, "storage_location") or source
     key = storage_key(storage)
     stage = _text(raw, "current_stage")
@@ -306,6 +332,7 @@ def add_model_version(
                 "status": _text(raw, "status"),
                 "run_id": run,
                 "model_source": source,
+                **({"logged_model_id": logged_id} if logged_id else {}),
                 "artifact_scan": NOT_SCANNED,
                 **({"dataset_key": key} if key else {}),
             },
@@ -313,4 +340,41 @@ def add_model_version(
         )
     )
     inv.relate(inv.registered_id(name), asset, RelationKind.CONTAINS)
+    return asset, run
+
+
+def add_logged_model(
+    inv: MlflowInventory, info: Mapping[str, Any]
+) -> tuple[str, str | None] | None:
+    """The MODEL_ARTIFACT of an MLflow 3 logged model that no registered version points to,
+    and the run that logged it (or None)."""
+    model_id = _text(info, "model_id")
+    if model_id is None:
+        inv.skip("logged model without model_id; not read")
+        return None
+    name = _text(info, "name") or model_id
+    run = _text(info, "source_run_id")
+    asset = inv.add(
+        Asset(
+            id=inv.logged_model_id(model_id),
+            kind=AssetKind.MODEL_ARTIFACT,
+            layer=Layer.CORE_AI,
+            name=f"{name} ({model_id})",
+            source=inv.source,
+            properties={
+                "service": "mlflow",
+                "logged_model_id": model_id,
+                "experiment_id": _text(info, "experiment_id"),
+                "status": _text(info, "status"),
+                "production": False,
+                "run_id": run,
+                "model_source": _text(info, "artifact_uri"),
+                "artifact_scan": NOT_SCANNED,
+            },
+            sensitive=True,
+        )
+    )
+    experiment = _text(info, "experiment_id")
+    if experiment is not None and inv.experiment_id(experiment) in inv.assets:
+        inv.relate(inv.experiment_id(experiment), asset, RelationKind.CONTAINS)
     return asset, run
