@@ -39,14 +39,32 @@ class StdinSource(_Strict):
 
 
 class SyslogSource(_Strict):
-    """A syslog receiver (RFC 5424 and RFC 3164). ``protocol`` udp or tcp (octet-counted or
-    newline-framed). The message part is handed to the parser named by ``format``."""
+    """A syslog receiver (RFC 5424 and RFC 3164). ``protocol`` udp, tcp (octet-counted or
+    newline-framed) or tls (RFC 5425: ``cert_file`` and ``key_file``, PEM, are the receiver's;
+    with ``client_ca_file`` senders must present a certificate that CA signed). The message
+    part is handed to the parser named by ``format``."""
 
     type: Literal["syslog"] = "syslog"
-    protocol: Literal["udp", "tcp"] = "udp"
+    protocol: Literal["udp", "tcp", "tls"] = "udp"
     bind: HostPort = "127.0.0.1:5514"
     format: Format = "auto"
     max_message_kb: Annotated[int, Field(ge=1, le=65536)] = 64
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    client_ca_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _tls_needs_its_files(self) -> SyslogSource:
+        given = [
+            name
+            for name in ("cert_file", "key_file", "client_ca_file")
+            if getattr(self, name) is not None
+        ]
+        if self.protocol != "tls" and given:
+            raise ValueError(f"{', '.join(given)} apply to protocol tls only")
+        if self.protocol == "tls" and (self.cert_file is None or self.key_file is None):
+            raise ValueError("protocol tls needs cert_file and key_file")
+        return self
 
 
 class HttpSource(_Strict):

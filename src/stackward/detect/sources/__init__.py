@@ -25,12 +25,13 @@ from stackward.detect.sources.http import HttpReceiver
 from stackward.detect.sources.s3 import S3LogSource
 from stackward.detect.sources.spool import ReceiverSpool
 from stackward.detect.sources.stdin import StdinLogSource
-from stackward.detect.sources.syslog import SyslogReceiver
+from stackward.detect.sources.syslog import ReceiverTls, SyslogReceiver
 
 __all__ = [
     "FileLogSource",
     "HttpReceiver",
     "ReceiverSpool",
+    "ReceiverTls",
     "S3LogSource",
     "StdinLogSource",
     "SyslogReceiver",
@@ -61,6 +62,9 @@ def build_source(
         return StdinLogSource(stdin, format=config.format)
     if isinstance(config, SyslogSource):
         host, port = _split(config.bind)
+        tls = None
+        if config.cert_file is not None and config.key_file is not None:
+            tls = ReceiverTls(config.cert_file, config.key_file, config.client_ca_file)
         syslog = SyslogReceiver(
             config.protocol,
             host,
@@ -68,6 +72,7 @@ def build_source(
             format=config.format,
             max_message_bytes=config.max_message_kb * 1024,
             max_queue=max_queue,
+            tls=tls,
         )
         syslog.spool = ReceiverSpool(spool_dir, syslog.id) if spool_dir else None
         return syslog

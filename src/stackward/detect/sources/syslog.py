@@ -1,7 +1,10 @@
-"""A syslog receiver over UDP or TCP (RFC 5424 and RFC 3164 messages).
+"""A syslog receiver over UDP, TCP or TLS (RFC 5424 and RFC 3164 messages).
 
 TCP frames are octet-counted (``LEN SP MSG``, RFC 6587 3.4.1) or newline-terminated (3.4.2),
-recognised per connection from its first byte. A message longer than ``max_message_bytes``
+recognised per connection from its first byte. TLS (RFC 5425) is TCP with each connection's
+handshake made in its own thread (a slow or silent peer holds up no other), with the
+receiver's certificate and key, TLS 1.2 or later; with a client CA, senders must present a
+certificate it signed. A failed handshake is counted as a problem naming the peer. A message longer than ``max_message_bytes``
 is counted as a problem and skipped (over TCP its bytes are read past, the connection goes
 on); a datagram that does not parse as syslog is counted and dropped.
 
@@ -21,8 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import queue
 import socket
+import ssl
 import threading
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from stackward.detect.event import Position
@@ -35,6 +41,40 @@ MAX_CONNECTIONS = 256
 TIMEOUT_SECONDS = 0.5
 """How often blocked socket calls wake up to see whether the receiver was stopped."""
 MAX_LENGTH_DIGITS = 9
+HANDSHAKE_SECONDS = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiverTls:
+    """The receiver's certificate chain and key (PEM), and the CA whose certificates senders
+    must present (None: no client certificate asked)."""
+
+    cert_file: Path
+    key_file: Path
+    client_ca_file: Path | None = None
+
+
+def server_tls_context(settings: ReceiverTls, where: str) -> ssl.SSLContext:
+    """A server context, TLS 1.2 or later; raises :class:`SourceError` naming a file that
+    cannot be read."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    try:
+        context.load_cert_chain(str(settings.cert_file), str(settings.key_file))
+    except (OSError, ssl.SSLError) as exc:
+        raise SourceError(
+            f"{where}: cannot read certificate {settings.cert_file} / key {settings.key_file}:"
+            f" {exc}"
+        ) from None
+    if settings.client_ca_file is not None:
+        try:
+            context.load_verify_locations(cafile=str(settings.client_ca_file))
+        except (OSError, ssl.SSLError) as exc:
+            raise SourceError(
+                f"{where}: cannot read client CA file {settings.client_ca_file}: {exc}"
+            ) from None
+        context.verify_mode = ssl.CERT_REQUIRED
+    return context
 
 
 class SyslogReceiver:
@@ -49,9 +89,12 @@ class SyslogReceiver:
         max_message_bytes: int = 64 * 1024,
         max_queue: int = 10_000,
         spool: ReceiverSpool | None = None,
+        tls: ReceiverTls | None = None,
     ) -> None:
-        if protocol not in ("udp", "tcp"):
-            raise ValueError(f"syslog protocol must be udp or tcp, not {protocol!r}")
+        if protocol not in ("udp", "tcp", "tls"):
+            raise ValueError(f"syslog protocol must be udp, tcp or tls, not {protocol!r}")
+        if (protocol == "tls") != (tls is not None):
+            raise ValueError("syslog over tls needs its certificate and key, and only tls does")
         self.protocol = protocol
         self.host = host
         self.port = port
@@ -71,6 +114,7 @@ class SyslogReceiver:
         self._sequence = 0
         self._lock = threading.Lock()
         self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._tls = None if tls is None else server_tls_context(tls, self.id)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -148,6 +192,8 @@ class SyslogReceiver:
     def _serve_connection(self, connection: socket.socket, peer: str) -> None:
         where = f"{self.id} from {peer}"
         try:
+            if self._tls is not None:
+                connection = self._handshake(self._tls, connection, where)
             connection.settimeout(TIMEOUT_SECONDS)
             for frame in _frames(connection, self.max_message_bytes, self._stopped):
                 if frame is None:
@@ -164,6 +210,18 @@ class SyslogReceiver:
         finally:
             connection.close()
             self._connections.release()
+
+    def _handshake(
+        self, context: ssl.SSLContext, connection: socket.socket, where: str
+    ) -> socket.socket:
+        """The TLS session over ``connection``; a failed handshake is a problem (and the
+        OSError that closes the connection)."""
+        connection.settimeout(HANDSHAKE_SECONDS)
+        try:
+            return context.wrap_socket(connection, server_side=True)
+        except (OSError, ssl.SSLError) as exc:
+            self.problems.add("TLS handshake failed, connection closed", where, _reason(exc))
+            raise
 
     def committed(self, offsets: Mapping[str, int]) -> None:
         """A checkpoint holds ``offsets``: spooled messages before ours can go."""
@@ -213,6 +271,11 @@ class SyslogReceiver:
 
 class _FramingError(ValueError):
     pass
+
+
+def _reason(error: BaseException) -> str:
+    reason = getattr(error, "reason", None)
+    return str(reason) if reason else (str(error) or type(error).__name__)
 
 
 def _frames(
