@@ -38,6 +38,13 @@ class StdinSource(_Strict):
     format: Format = "auto"
 
 
+def _tls_only(entry: BaseModel, protocol: str, names: tuple[str, ...]) -> None:
+    """Raise when TLS options are given for a protocol other than tls."""
+    given = [name for name in names if getattr(entry, name) is not None]
+    if given and protocol != "tls":
+        raise ValueError(f"{', '.join(given)} apply to protocol tls only")
+
+
 class SyslogSource(_Strict):
     """A syslog receiver (RFC 5424 and RFC 3164). ``protocol`` udp, tcp (octet-counted or
     newline-framed) or tls (RFC 5425: ``cert_file`` and ``key_file``, PEM, are the receiver's;
@@ -55,13 +62,7 @@ class SyslogSource(_Strict):
 
     @model_validator(mode="after")
     def _tls_needs_its_files(self) -> SyslogSource:
-        given = [
-            name
-            for name in ("cert_file", "key_file", "client_ca_file")
-            if getattr(self, name) is not None
-        ]
-        if self.protocol != "tls" and given:
-            raise ValueError(f"{', '.join(given)} apply to protocol tls only")
+        _tls_only(self, self.protocol, ("cert_file", "key_file", "client_ca_file"))
         if self.protocol == "tls" and (self.cert_file is None or self.key_file is None):
             raise ValueError("protocol tls needs cert_file and key_file")
         return self
@@ -127,13 +128,7 @@ class SyslogSink(_Strict):
 
     @model_validator(mode="after")
     def _tls_options_need_tls(self) -> SyslogSink:
-        given = [
-            name
-            for name in ("ca_file", "cert_file", "key_file", "server_name")
-            if getattr(self, name) is not None
-        ]
-        if given and self.protocol != "tls":
-            raise ValueError(f"{', '.join(given)} apply to protocol tls only")
+        _tls_only(self, self.protocol, ("ca_file", "cert_file", "key_file", "server_name"))
         if self.key_file is not None and self.cert_file is None:
             raise ValueError("key_file needs cert_file (the client certificate)")
         return self

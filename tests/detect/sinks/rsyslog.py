@@ -121,23 +121,30 @@ def running_rsyslog(workdir: Path, tls: TlsFiles | None = None) -> Iterator[Rsys
         ),
         encoding="utf-8",
     )
-    log = (workdir / "rsyslogd.out").open("wb")
-    proc = subprocess.Popen(
-        [str(binary), "-n", "-f", str(conf), "-i", str(workdir / "rsyslogd.pid")],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    with rsyslogd_process(binary, conf, workdir) as proc:
         _wait_ready(server, proc, workdir)
         yield server
-    finally:
-        proc.terminate()
+
+
+@contextmanager
+def rsyslogd_process(binary: Path, conf: Path, workdir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """rsyslogd in the foreground with ``conf``, its output in ``workdir/rsyslogd.out``;
+    terminated (killed after 10 s) when done."""
+    with (workdir / "rsyslogd.out").open("wb") as log:
+        proc = subprocess.Popen(
+            [str(binary), "-n", "-f", str(conf), "-i", str(workdir / "rsyslogd.pid")],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 def _listening(server: Rsyslog) -> bool:

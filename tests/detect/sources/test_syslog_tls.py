@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import socket
 import ssl
-import subprocess
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,7 +19,7 @@ from stackward.detect.config import SyslogSource
 from stackward.detect.interfaces import SourceError
 from stackward.detect.sources import build_source
 from stackward.detect.sources.syslog import ReceiverTls, SyslogReceiver
-from tests.detect.sinks.rsyslog import has_tls_driver, rsyslogd_path
+from tests.detect.sinks.rsyslog import has_tls_driver, rsyslogd_path, rsyslogd_process
 from tests.detect.sources.follow import Collector, until
 from tests.detect.tls_certs import TlsFiles, make_tls_files
 
@@ -142,21 +141,8 @@ def _forwarding_rsyslog(workdir: Path, certs: TlsFiles, port: int) -> Iterator[i
         ),
         encoding="utf-8",
     )
-    with (workdir / "rsyslogd.out").open("wb") as log:
-        process = subprocess.Popen(
-            [str(binary), "-n", "-f", str(conf), "-i", str(workdir / "rsyslogd.pid")],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield udp
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    with rsyslogd_process(binary, conf, workdir):
+        yield udp
 
 
 def test_real_rsyslog_forwards_over_tls_with_a_client_certificate(
