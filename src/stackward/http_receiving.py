@@ -1,7 +1,7 @@
 """The request handling shared by the HTTP receivers (OpenLineage events, detection events).
 
-Both are built on the standard library's :class:`~http.server.ThreadingHTTPServer` and close
-its usual gaps the same way: a bounded number of requests in flight (503 beyond), a socket
+Both are built on the standard library's :class:`~http.server.ThreadingHTTPServer`
+(:class:`ReceivingServer`, which can also speak HTTPS) and close its usual gaps the same way: a bounded number of requests in flight (503 beyond), a socket
 timeout against slow clients, a bearer token compared in constant time, a body limit checked
 against ``Content-Length`` before reading and again after gunzip (a gzip bomb is ``413``), no
 chunked bodies (``411``), an unread body drained before an error reply so the client sees the
@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import ssl
+import sys
 import threading
 import zlib
-from http.server import BaseHTTPRequestHandler
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import orjson
@@ -146,6 +148,37 @@ class JsonReceivingHandler(BaseHTTPRequestHandler):
             self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
+
+
+class ReceivingServer(ThreadingHTTPServer):
+    """A threading HTTP server that can speak HTTPS.
+
+    With :meth:`use_tls` the listening socket is wrapped so that accepting does not make the
+    handshake: each connection's handshake happens on its first read, in its own handler
+    thread, under the handler's socket timeout, so a slow or silent client holds up no other.
+    A failed handshake (a plain-HTTP client, an unknown client certificate), a timeout or a
+    reset connection is counted in :attr:`failed_connections` instead of printing a
+    traceback; any other error is reported as the standard library does.
+    """
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+        super().__init__(address, handler)
+        self.failed_connections = 0
+        self._failures = threading.Lock()
+
+    def use_tls(self, context: ssl.SSLContext) -> None:
+        self.socket = context.wrap_socket(
+            self.socket, server_side=True, do_handshake_on_connect=False
+        )
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], OSError):
+            with self._failures:
+                self.failed_connections += 1
+            return
+        super().handle_error(request, client_address)
 
 
 def gunzip_bounded(body: bytes, limit: int) -> bytes:

@@ -70,13 +70,26 @@ class SyslogSource(_Strict):
 
 class HttpSource(_Strict):
     """An HTTP receiver: POST a JSON object, a JSON array or JSON Lines to ``/api/v1/events``
-    with ``Authorization: Bearer <token>``; the token is read from ``token_env``."""
+    with ``Authorization: Bearer <token>``; the token is read from ``token_env``. With
+    ``cert_file`` and ``key_file`` (PEM) it speaks HTTPS only; with ``client_ca_file`` clients
+    must also present a certificate that CA signed."""
 
     type: Literal["http"] = "http"
     bind: HostPort = "127.0.0.1:8089"
     token_env: str = "STACKWARD_DETECT_TOKEN"  # noqa: S105 - the variable's name, not a token
     format: Format = "auto"
     max_body_mb: Annotated[float, Field(gt=0, le=1024)] = 16.0
+    cert_file: Path | None = None
+    key_file: Path | None = None
+    client_ca_file: Path | None = None
+
+    @model_validator(mode="after")
+    def _https_needs_both_files(self) -> HttpSource:
+        if (self.cert_file is None) != (self.key_file is None):
+            raise ValueError("HTTPS needs both cert_file and key_file")
+        if self.client_ca_file is not None and self.cert_file is None:
+            raise ValueError("client_ca_file needs cert_file and key_file (HTTPS)")
+        return self
 
 
 class S3Source(_Strict):

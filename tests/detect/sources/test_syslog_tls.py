@@ -18,7 +18,8 @@ from pydantic import ValidationError
 from stackward.detect.config import SyslogSource
 from stackward.detect.interfaces import SourceError
 from stackward.detect.sources import build_source
-from stackward.detect.sources.syslog import ReceiverTls, SyslogReceiver
+from stackward.detect.sources.syslog import SyslogReceiver
+from stackward.tls import ReceiverTls
 from tests.detect.sinks.rsyslog import has_tls_driver, rsyslogd_path, rsyslogd_process
 from tests.detect.sources.follow import Collector, until
 from tests.detect.tls_certs import TlsFiles, make_tls_files

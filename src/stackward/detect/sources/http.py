@@ -23,10 +23,10 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import ssl
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
-from http.server import ThreadingHTTPServer
 from typing import Any
 
 import orjson
@@ -38,9 +38,11 @@ from stackward.http_receiving import (
     MAX_IN_FLIGHT,
     MIN_TOKEN_CHARS,
     JsonReceivingHandler,
+    ReceivingServer,
     Rejected,
     is_loopback,
 )
+from stackward.tls import ReceiverTls, TlsSetupError, server_context
 
 ENDPOINT = "/api/v1/events"
 WAIT_SECONDS = 0.2
@@ -86,6 +88,7 @@ class HttpReceiver:
         max_queue: int = 10_000,
         insecure_no_auth: bool = False,
         spool: ReceiverSpool | None = None,
+        tls: ReceiverTls | None = None,
     ) -> None:
         if not token:
             if not insecure_no_auth:
@@ -99,7 +102,14 @@ class HttpReceiver:
             raise SourceError(f"the receiver token is shorter than {MIN_TOKEN_CHARS} characters")
         self.host = host
         self.port = port
-        self.id = f"http:{host}:{port}"
+        self.id = f"{'https' if tls else 'http'}:{host}:{port}"
+        self.tls: ssl.SSLContext | None = None
+        """The server context when the receiver speaks HTTPS."""
+        if tls is not None:
+            try:
+                self.tls = server_context(tls)
+            except TlsSetupError as exc:
+                raise SourceError(f"{self.id}: {exc}") from None
         self.format = format
         self.token = token.encode() if token else None
         self.max_body_bytes = max_body_bytes
@@ -112,6 +122,9 @@ class HttpReceiver:
         """When set, accepted events are fsynced here before the 202 and read back from it,
         so a restart reads again what was accepted but not processed."""
         self.in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
+        self.failed_connections = 0
+        """Connections that failed before a request was read (a failed TLS handshake, a
+        reset), counted when the receiver stops."""
         self._sequence = 0
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -143,6 +156,7 @@ class HttpReceiver:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
+            self.failed_connections = server.failed_connections
 
     def committed(self, offsets: Mapping[str, int]) -> None:
         """A checkpoint holds ``offsets``: spooled events before ours can go."""
@@ -182,14 +196,14 @@ class HttpReceiver:
             return True
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
+class _Server(ReceivingServer):
     def __init__(self, address: tuple[str, int], receiver: HttpReceiver) -> None:
         self.receiver = receiver
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         super().__init__(address, _Handler)
+        if receiver.tls is not None:
+            self.use_tls(receiver.tls)
 
 
 class _Handler(JsonReceivingHandler):

@@ -27,8 +27,6 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from stackward.detect.event import Position
@@ -36,45 +34,13 @@ from stackward.detect.interfaces import RawRecord, SourceError
 from stackward.detect.sources.base import ProblemLog
 from stackward.detect.sources.spool import ReceiverSpool
 from stackward.detect.sources.syslog_message import SyslogFormatError, parse_syslog
+from stackward.tls import ReceiverTls, TlsSetupError, reason, server_context
 
 MAX_CONNECTIONS = 256
 TIMEOUT_SECONDS = 0.5
 """How often blocked socket calls wake up to see whether the receiver was stopped."""
 MAX_LENGTH_DIGITS = 9
 HANDSHAKE_SECONDS = 10.0
-
-
-@dataclass(frozen=True, slots=True)
-class ReceiverTls:
-    """The receiver's certificate chain and key (PEM), and the CA whose certificates senders
-    must present (None: no client certificate asked)."""
-
-    cert_file: Path
-    key_file: Path
-    client_ca_file: Path | None = None
-
-
-def server_tls_context(settings: ReceiverTls, where: str) -> ssl.SSLContext:
-    """A server context, TLS 1.2 or later; raises :class:`SourceError` naming a file that
-    cannot be read."""
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    try:
-        context.load_cert_chain(str(settings.cert_file), str(settings.key_file))
-    except (OSError, ssl.SSLError) as exc:
-        raise SourceError(
-            f"{where}: cannot read certificate {settings.cert_file} / key {settings.key_file}:"
-            f" {exc}"
-        ) from None
-    if settings.client_ca_file is not None:
-        try:
-            context.load_verify_locations(cafile=str(settings.client_ca_file))
-        except (OSError, ssl.SSLError) as exc:
-            raise SourceError(
-                f"{where}: cannot read client CA file {settings.client_ca_file}: {exc}"
-            ) from None
-        context.verify_mode = ssl.CERT_REQUIRED
-    return context
 
 
 class SyslogReceiver:
@@ -114,7 +80,12 @@ class SyslogReceiver:
         self._sequence = 0
         self._lock = threading.Lock()
         self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        self._tls = None if tls is None else server_tls_context(tls, self.id)
+        self._tls: ssl.SSLContext | None = None
+        if tls is not None:
+            try:
+                self._tls = server_context(tls)
+            except TlsSetupError as exc:
+                raise SourceError(f"{self.id}: {exc}") from None
 
     def stop(self) -> None:
         self._stopped.set()
@@ -220,7 +191,7 @@ class SyslogReceiver:
         try:
             return context.wrap_socket(connection, server_side=True)
         except (OSError, ssl.SSLError) as exc:
-            self.problems.add("TLS handshake failed, connection closed", where, _reason(exc))
+            self.problems.add("TLS handshake failed, connection closed", where, reason(exc))
             raise
 
     def committed(self, offsets: Mapping[str, int]) -> None:
@@ -271,11 +242,6 @@ class SyslogReceiver:
 
 class _FramingError(ValueError):
     pass
-
-
-def _reason(error: BaseException) -> str:
-    reason = getattr(error, "reason", None)
-    return str(reason) if reason else (str(error) or type(error).__name__)
 
 
 def _frames(
