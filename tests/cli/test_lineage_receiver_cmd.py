@@ -30,8 +30,26 @@ runner = CliRunner()
         ((), {}, "no token"),
         (("--insecure-no-auth", "--host", "0.0.0.0"), {}, "only allowed on a loopback"),  # noqa: S104 - refused
         ((), {TOKEN_VARIABLE: "short"}, "shorter than 16"),
+        (
+            ("--cert-file", "c.pem"),
+            {TOKEN_VARIABLE: TOKEN},
+            "needs both --cert-file and --key-file",
+        ),
+        (("--client-ca-file", "ca.pem"), {TOKEN_VARIABLE: TOKEN}, "--client-ca-file needs"),
+        (
+            ("--cert-file", "missing.pem", "--key-file", "missing.key"),
+            {TOKEN_VARIABLE: TOKEN},
+            "cannot read certificate missing.pem",
+        ),
     ],
-    ids=["no-token", "insecure-off-loopback", "short-token"],
+    ids=[
+        "no-token",
+        "insecure-off-loopback",
+        "short-token",
+        "cert-without-key",
+        "ca-only",
+        "unreadable-cert",
+    ],
 )
 def test_unsafe_starts_are_refused(
     tmp_path: Path, args: tuple[str, ...], env: dict[str, str], message: str

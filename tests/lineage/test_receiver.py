@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import http.client
 import json
+import ssl
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
@@ -26,8 +30,10 @@ from stackward.lineage.collector import LineageCollector
 from stackward.lineage.receiver import ReceiverError, make_receiver
 from stackward.model import AssetKind, RelationKind
 from stackward.scan import run_scan
+from stackward.tls import ReceiverTls
 from tests.lineage.events import run_event
 from tests.lineage.receiver_server import TOKEN, running_receiver, url_of
+from tests.tls_certs import make_tls_files
 
 NOW = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 
@@ -225,3 +231,47 @@ def test_an_event_that_cannot_be_stored_is_not_acknowledged(tmp_path: Path) -> N
         status, body = _post(url_of(server), json.dumps(run_event("j", [], [])).encode(), auth)
     assert status == 503
     assert body["error"].startswith("the event could not be stored")
+
+
+def test_https_with_client_certificates(tmp_path: Path) -> None:
+    """Over HTTPS a verified client with the required certificate is spooled; a client
+    without one, or speaking plain HTTP, writes nothing and is counted, not printed."""
+    certs = make_tls_files(tmp_path / "tls")
+    spool = tmp_path / "spool"
+    server = make_receiver(
+        "127.0.0.1",
+        0,
+        spool,
+        TOKEN,
+        tls=ReceiverTls(certs.server_cert, certs.server_key, certs.ca),
+    )
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    url = f"https://localhost:{server.server_address[1]}/api/v1/lineage"
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"}
+    event = json.dumps(run_event("tls-job", [], [])).encode()
+    signed = ssl.create_default_context(cafile=str(certs.ca))
+    signed.load_cert_chain(str(certs.client_cert), str(certs.client_key))
+    anonymous = ssl.create_default_context(cafile=str(certs.ca))
+    try:
+        with httpx.Client(verify=signed, timeout=10) as client:
+            assert client.post(url, content=event, headers=headers).status_code == 201
+        with httpx.Client(verify=anonymous, timeout=10) as client, pytest.raises(httpx.HTTPError):
+            client.post(url, content=event, headers=headers)
+        with httpx.Client(timeout=10) as plain, contextlib.suppress(httpx.HTTPError):
+            plain.post(url.replace("https:", "http:"), content=event, headers=headers)
+        deadline = time.monotonic() + 10
+        while server.failed_connections < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+    assert [e["job"]["name"] for e in _spooled(spool)] == ["tls-job"]
+    assert server.failed_connections == 2
+
+
+def test_unreadable_tls_file_refuses_to_start(tmp_path: Path) -> None:
+    missing = tmp_path / "none.pem"
+    with pytest.raises(ReceiverError, match=f"cannot read certificate {missing}"):
+        make_receiver("127.0.0.1", 0, tmp_path, TOKEN, tls=ReceiverTls(missing, missing))

@@ -24,10 +24,26 @@ def lineage_receiver(
         bool, typer.Option(help="Accept events without a token (loopback addresses only).")
     ] = False,
     max_body_mb: Annotated[float, typer.Option(help="Largest event accepted, in MB.")] = 4.0,
+    cert_file: Annotated[
+        Path | None, typer.Option(help="Certificate chain (PEM): serve HTTPS only.")
+    ] = None,
+    key_file: Annotated[Path | None, typer.Option(help="Private key of --cert-file (PEM).")] = None,
+    client_ca_file: Annotated[
+        Path | None,
+        typer.Option(help="CA (PEM) whose certificates clients must present (with HTTPS)."),
+    ] = None,
 ) -> None:
     """Receive OpenLineage events over HTTP (POST /api/v1/lineage) for the next scan."""
     from stackward.lineage.receiver import ReceiverError, make_receiver
+    from stackward.tls import ReceiverTls
 
+    if (cert_file is None) != (key_file is None):
+        raise fail("HTTPS needs both --cert-file and --key-file")
+    if client_ca_file is not None and cert_file is None:
+        raise fail("--client-ca-file needs --cert-file and --key-file (HTTPS)")
+    tls = None
+    if cert_file is not None and key_file is not None:
+        tls = ReceiverTls(cert_file, key_file, client_ca_file)
     try:
         server = make_receiver(
             host,
@@ -36,6 +52,7 @@ def lineage_receiver(
             os.environ.get(token_env),
             insecure_no_auth=insecure_no_auth,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
+            tls=tls,
         )
     except ReceiverError as exc:
         raise fail(f"{exc} (token variable: {token_env})") from None
@@ -43,7 +60,8 @@ def lineage_receiver(
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     bound_host, bound_port = server.server_address[:2]
     err_console().print(
-        f"receiving OpenLineage events on http://{bound_host!s}:{bound_port}/api/v1/lineage,"
+        f"receiving OpenLineage events on {'https' if tls else 'http'}://{bound_host!s}:"
+        f"{bound_port}/api/v1/lineage,"
         f" spooling to {directory}",
         highlight=False,
         soft_wrap=True,

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import ssl
 import threading
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +31,12 @@ from stackward.http_receiving import (
     MAX_IN_FLIGHT,
     MIN_TOKEN_CHARS,
     JsonReceivingHandler,
+    ReceivingServer,
     Rejected,
     is_loopback,
 )
 from stackward.lineage.openlineage import MAX_EVENT_BYTES, EventError, parse_event
+from stackward.tls import ReceiverTls, TlsSetupError, server_context
 
 ENDPOINT = "/api/v1/lineage"
 
@@ -76,21 +78,23 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-class LineageReceiver(ThreadingHTTPServer):
-    daemon_threads = True
-
+class LineageReceiver(ReceivingServer):
     def __init__(
         self,
         address: tuple[str, int],
         spool: Spool,
         token: str | None,
         max_body_bytes: int = MAX_EVENT_BYTES,
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.spool = spool
         self.token = token.encode() if token is not None else None
         self.max_body_bytes = max_body_bytes
         self.in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
         super().__init__(address, _Handler)
+        self.tls = tls
+        if tls is not None:
+            self.use_tls(tls)
 
 
 def make_receiver(
@@ -100,8 +104,10 @@ def make_receiver(
     token: str | None,
     insecure_no_auth: bool = False,
     max_body_bytes: int = MAX_EVENT_BYTES,
+    tls: ReceiverTls | None = None,
 ) -> LineageReceiver:
-    """A bound receiver; :class:`ReceiverError` when the configuration is unsafe."""
+    """A bound receiver (HTTPS with ``tls``); :class:`ReceiverError` when the configuration
+    is unsafe or a TLS file cannot be read."""
     if token is None or not token:
         if not insecure_no_auth:
             raise ReceiverError("no token: set the token variable, or pass --insecure-no-auth")
@@ -110,7 +116,13 @@ def make_receiver(
         token = None
     elif len(token) < MIN_TOKEN_CHARS:
         raise ReceiverError(f"the token is shorter than {MIN_TOKEN_CHARS} characters")
-    return LineageReceiver((host, port), Spool(spool_dir), token, max_body_bytes)
+    context = None
+    if tls is not None:
+        try:
+            context = server_context(tls)
+        except TlsSetupError as exc:
+            raise ReceiverError(str(exc)) from None
+    return LineageReceiver((host, port), Spool(spool_dir), token, max_body_bytes, context)
 
 
 class _Handler(JsonReceivingHandler):

@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.detect.sinks.rsyslog import Rsyslog, running_rsyslog
-from tests.detect.tls_certs import TlsFiles, make_tls_files
+from tests.tls_certs import TlsFiles, make_tls_files
 
 
 @pytest.fixture(scope="session")

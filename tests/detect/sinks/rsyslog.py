@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.detect.tls_certs import TlsFiles
+from tests.tls_certs import TlsFiles
 
 RSYSLOGD = Path("/usr/sbin/rsyslogd")
 START_TIMEOUT_S = 15.0

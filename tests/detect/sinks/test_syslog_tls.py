@@ -18,7 +18,7 @@ from stackward.detect.sinks.syslog import SyslogAlertSink, TlsSettings
 from tests.detect.alert_builders import enrichment, make_alert, schema_errors
 from tests.detect.sinks.rsyslog import Rsyslog
 from tests.detect.sinks.test_syslog import parse_5424, parse_cef, sd_params
-from tests.detect.tls_certs import TlsFiles
+from tests.tls_certs import TlsFiles
 
 
 def _send(sink: SyslogAlertSink, group: str, count: int = 1) -> list[str]:

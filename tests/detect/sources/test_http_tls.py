@@ -20,7 +20,7 @@ from stackward.detect.sources import build_source
 from stackward.detect.sources.http import ENDPOINT, HttpReceiver
 from stackward.tls import ReceiverTls
 from tests.detect.sources.follow import Collector, until
-from tests.detect.tls_certs import TlsFiles, make_tls_files
+from tests.tls_certs import TlsFiles, make_tls_files
 
 TOKEN = "t0ken-for-tests-only-0123456789"
 

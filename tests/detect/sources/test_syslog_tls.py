@@ -22,7 +22,7 @@ from stackward.detect.sources.syslog import SyslogReceiver
 from stackward.tls import ReceiverTls
 from tests.detect.sinks.rsyslog import has_tls_driver, rsyslogd_path, rsyslogd_process
 from tests.detect.sources.follow import Collector, until
-from tests.detect.tls_certs import TlsFiles, make_tls_files
+from tests.tls_certs import TlsFiles, make_tls_files
 
 MESSAGE = b'<165>1 2026-11-25T10:00:00Z ml-gw litellm - - - {"model": "gpt-4o"}'
 FORWARDER = """\
