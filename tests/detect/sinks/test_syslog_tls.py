@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from stackward.detect.config import SyslogSink
 from stackward.detect.interfaces import SinkError
 from stackward.detect.sinks import build_sink
+from stackward.detect.sinks import syslog as syslog_sink
 from stackward.detect.sinks.syslog import SyslogAlertSink, TlsSettings
 from tests.detect.alert_builders import enrichment, make_alert, schema_errors
 from tests.detect.sinks.rsyslog import Rsyslog
@@ -77,10 +78,12 @@ def test_client_certificate_where_the_collector_requires_one(
 
 
 def test_a_refused_client_is_an_error_not_a_silent_loss(
-    rsyslog_tls: Rsyslog, tls_files: TlsFiles
+    rsyslog_tls: Rsyslog, tls_files: TlsFiles, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """In TLS 1.3 the refusal comes after the client's handshake has ended: the sink must
-    still see it, so the alert is kept for a retry instead of written into a closed session."""
+    still see it, so the alert is kept for a retry instead of written into a closed session.
+    (The wait for it is raised here so that a loaded test machine cannot outlast it.)"""
+    monkeypatch.setattr(syslog_sink, "ACCEPT_WAIT", 5.0)
     sink = SyslogAlertSink(
         "127.0.0.1", rsyslog_tls.mtls_port, "tls", "cef", tls=TlsSettings(ca_file=tls_files.ca)
     )
