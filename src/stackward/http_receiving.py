@@ -1,8 +1,8 @@
 """The request handling shared by the HTTP receivers (OpenLineage events, detection events).
 
 Both are built on the standard library's :class:`~http.server.ThreadingHTTPServer`
-(:class:`ReceivingServer`, which can also speak HTTPS) and close its usual gaps the same way: a bounded number of requests in flight (503 beyond), a socket
-timeout against slow clients, a bearer token compared in constant time, a body limit checked
+(:class:`ReceivingServer`, which can also speak HTTPS) and close its usual gaps the same way:
+a bounded number of requests in flight (503 beyond), a socket timeout against slow clients, a bearer token compared in constant time, a body limit checked
 against ``Content-Length`` before reading and again after gunzip (a gzip bomb is ``413``), no
 chunked bodies (``411``), an unread body drained before an error reply so the client sees the
 reply rather than a reset, and JSON replies. A receiver subclasses
@@ -153,7 +153,7 @@ class JsonReceivingHandler(BaseHTTPRequestHandler):
 class ReceivingServer(ThreadingHTTPServer):
     """A threading HTTP server that can speak HTTPS.
 
-    With :meth:`use_tls` the listening socket is wrapped so that accepting does not make the
+    With a ``tls`` context the listening socket is wrapped so that accepting does not make the
     handshake: each connection's handshake happens on its first read, in its own handler
     thread, under the handler's socket timeout, so a slow or silent client holds up no other.
     A failed handshake (a plain-HTTP client, an unknown client certificate), a timeout or a
@@ -163,15 +163,16 @@ class ReceivingServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], handler: Any) -> None:
+    def __init__(
+        self, address: tuple[str, int], handler: Any, tls: ssl.SSLContext | None = None
+    ) -> None:
         super().__init__(address, handler)
         self.failed_connections = 0
         self._failures = threading.Lock()
-
-    def use_tls(self, context: ssl.SSLContext) -> None:
-        self.socket = context.wrap_socket(
-            self.socket, server_side=True, do_handshake_on_connect=False
-        )
+        if tls is not None:
+            self.socket = tls.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         if isinstance(sys.exc_info()[1], OSError):

@@ -35,15 +35,13 @@ def lineage_receiver(
 ) -> None:
     """Receive OpenLineage events over HTTP (POST /api/v1/lineage) for the next scan."""
     from stackward.lineage.receiver import ReceiverError, make_receiver
-    from stackward.tls import ReceiverTls
+    from stackward.tls import receiver_tls
 
     if (cert_file is None) != (key_file is None):
         raise fail("HTTPS needs both --cert-file and --key-file")
     if client_ca_file is not None and cert_file is None:
         raise fail("--client-ca-file needs --cert-file and --key-file (HTTPS)")
-    tls = None
-    if cert_file is not None and key_file is not None:
-        tls = ReceiverTls(cert_file, key_file, client_ca_file)
+    tls = receiver_tls(cert_file, key_file, client_ca_file)
     try:
         server = make_receiver(
             host,

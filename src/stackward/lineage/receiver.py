@@ -91,10 +91,7 @@ class LineageReceiver(ReceivingServer):
         self.token = token.encode() if token is not None else None
         self.max_body_bytes = max_body_bytes
         self.in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
-        super().__init__(address, _Handler)
-        self.tls = tls
-        if tls is not None:
-            self.use_tls(tls)
+        super().__init__(address, _Handler, tls)
 
 
 def make_receiver(

@@ -129,7 +129,7 @@ def test_secret_hint_agrees_with_the_redaction_keys(text: str) -> None:
     assert _may_hold_secret(text) is (_SECRET_HINT.search(text) is not None)
 
 
-def test_candidates_by_field_values_keep_numbers_and_case_apart(tmp_path: Path) -> None:
+def test_index_keeps_numbers_and_case_apart(tmp_path: Path) -> None:
     text = "---\n".join(
         (
             rule_text("sel:\n  eventName: 'true'\ncondition: sel", stackward_id="B-1"),
@@ -138,7 +138,7 @@ def test_candidates_by_field_values_keep_numbers_and_case_apart(tmp_path: Path) 
     )
     detector = SigmaDetector(load_text(tmp_path, text))
     keys = lambda e: [r.info.key for r, _ in detector.candidates(e)]  # noqa: E731
-    for _ in range(2):  # the second time from what the first one kept
+    for _ in range(2):  # the answers do not depend on the events seen before
         assert keys(event({"eventName": 1})) == ["B-2"]
         assert keys(event({"eventName": True})) == ["B-1"]  # equal to 1 as a key, not as text
         assert keys(event({"eventName": "TRUE"})) == ["B-1"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from stackward.detect.sigma.values import _cidr_test, cidr_any_test
+from stackward.detect.sigma.values import cidr_any_test
 from tests.detect.sigma.helpers import event, load_text, rule_text
 
 
@@ -291,4 +291,4 @@ def test_network_lists_agree_with_ipaddress(value: Any) -> None:
         address = None
     expected = address is not None and any(address in n for n in networks)
     assert cidr_any_test(networks)(value) is expected
-    assert any(_cidr_test(n)(value) for n in networks) is expected
+    assert any(cidr_any_test([n])(value) for n in networks) is expected

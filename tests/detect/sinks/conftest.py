@@ -5,18 +5,13 @@ from collections.abc import Iterator
 import pytest
 
 from tests.detect.sinks.rsyslog import Rsyslog, running_rsyslog
-from tests.tls_certs import TlsFiles, make_tls_files
+from tests.tls_certs import TlsFiles
 
 
 @pytest.fixture(scope="session")
 def rsyslog(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rsyslog]:
     with running_rsyslog(tmp_path_factory.mktemp("rsyslog")) as server:
         yield server
-
-
-@pytest.fixture(scope="session")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
 
 
 @pytest.fixture(scope="session")

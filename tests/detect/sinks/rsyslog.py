@@ -78,7 +78,7 @@ def rsyslogd_path() -> Path | None:
     return RSYSLOGD if RSYSLOGD.is_file() else None
 
 
-def _free_port(kind: socket.SocketKind) -> int:
+def free_port(kind: socket.SocketKind) -> int:
     with socket.socket(socket.AF_INET, kind) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
@@ -89,21 +89,28 @@ def has_tls_driver() -> bool:
     return any(Path("/usr/lib").glob(f"**/rsyslog/{OSSL_DRIVER}"))
 
 
-@contextmanager
-def running_rsyslog(workdir: Path, tls: TlsFiles | None = None) -> Iterator[Rsyslog]:
+def require_rsyslogd(tls: bool) -> Path:
+    """The rsyslogd binary; RuntimeError naming the package when it (or, with ``tls``, its
+    TLS driver) is not installed."""
     binary = rsyslogd_path()
     if binary is None:
         raise RuntimeError("rsyslogd is not installed (apt-get install rsyslog)")
-    if tls is not None and not has_tls_driver():
+    if tls and not has_tls_driver():
         raise RuntimeError(
             "rsyslog's TLS driver is not installed (apt-get install rsyslog-openssl)"
         )
+    return binary
+
+
+@contextmanager
+def running_rsyslog(workdir: Path, tls: TlsFiles | None = None) -> Iterator[Rsyslog]:
+    binary = require_rsyslogd(tls is not None)
     server = Rsyslog(
-        _free_port(socket.SOCK_DGRAM),
-        _free_port(socket.SOCK_STREAM),
+        free_port(socket.SOCK_DGRAM),
+        free_port(socket.SOCK_STREAM),
         workdir / "received.log",
-        tls_port=_free_port(socket.SOCK_STREAM) if tls else 0,
-        mtls_port=_free_port(socket.SOCK_STREAM) if tls else 0,
+        tls_port=free_port(socket.SOCK_STREAM) if tls else 0,
+        mtls_port=free_port(socket.SOCK_STREAM) if tls else 0,
     )
     conf = workdir / "rsyslog.conf"
     conf.write_text(

@@ -20,9 +20,9 @@ from stackward.detect.interfaces import SourceError
 from stackward.detect.sources import build_source
 from stackward.detect.sources.syslog import SyslogReceiver
 from stackward.tls import ReceiverTls
-from tests.detect.sinks.rsyslog import has_tls_driver, rsyslogd_path, rsyslogd_process
+from tests.detect.sinks.rsyslog import free_port, require_rsyslogd, rsyslogd_process
 from tests.detect.sources.follow import Collector, until
-from tests.tls_certs import TlsFiles, make_tls_files
+from tests.tls_certs import TlsFiles
 
 MESSAGE = b'<165>1 2026-11-25T10:00:00Z ml-gw litellm - - - {"model": "gpt-4o"}'
 FORWARDER = """\
@@ -39,13 +39,10 @@ input(type="imudp" address="127.0.0.1" port="{udp}")
 """
 
 
-@pytest.fixture(scope="module")
-def certs(tmp_path_factory: pytest.TempPathFactory) -> TlsFiles:
-    return make_tls_files(tmp_path_factory.mktemp("tls"))
-
-
-def _start(certs: TlsFiles, client_ca: bool) -> tuple[SyslogReceiver, Collector]:
-    tls = ReceiverTls(certs.server_cert, certs.server_key, certs.ca if client_ca else None)
+def _start(tls_files: TlsFiles, client_ca: bool) -> tuple[SyslogReceiver, Collector]:
+    tls = ReceiverTls(
+        tls_files.server_cert, tls_files.server_key, tls_files.ca if client_ca else None
+    )
     receiver = SyslogReceiver("tls", "127.0.0.1", 0, format="json", tls=tls)
     collector = Collector(receiver)
     assert receiver.ready.wait(5)
@@ -53,15 +50,15 @@ def _start(certs: TlsFiles, client_ca: bool) -> tuple[SyslogReceiver, Collector]
 
 
 @pytest.fixture
-def receiver(certs: TlsFiles) -> Iterator[tuple[SyslogReceiver, Collector]]:
-    started = _start(certs, client_ca=False)
+def receiver(tls_files: TlsFiles) -> Iterator[tuple[SyslogReceiver, Collector]]:
+    started = _start(tls_files, client_ca=False)
     yield started
     started[1].close()
 
 
 @pytest.fixture
-def mutual(certs: TlsFiles) -> Iterator[tuple[SyslogReceiver, Collector]]:
-    started = _start(certs, client_ca=True)
+def mutual(tls_files: TlsFiles) -> Iterator[tuple[SyslogReceiver, Collector]]:
+    started = _start(tls_files, client_ca=True)
     yield started
     started[1].close()
 
@@ -71,10 +68,10 @@ def _port(receiver: SyslogReceiver) -> int:
     return receiver.address[1]
 
 
-def _send_tls(port: int, certs: TlsFiles, frames: list[bytes], client_cert: bool) -> None:
-    context = ssl.create_default_context(cafile=str(certs.ca))
+def _send_tls(port: int, tls_files: TlsFiles, frames: list[bytes], client_cert: bool) -> None:
+    context = ssl.create_default_context(cafile=str(tls_files.ca))
     if client_cert:
-        context.load_cert_chain(str(certs.client_cert), str(certs.client_key))
+        context.load_cert_chain(str(tls_files.client_cert), str(tls_files.client_key))
     with (
         socket.create_connection(("127.0.0.1", port), timeout=5) as plain,
         context.wrap_socket(plain, server_hostname="localhost") as secured,
@@ -83,10 +80,10 @@ def _send_tls(port: int, certs: TlsFiles, frames: list[bytes], client_cert: bool
 
 
 def test_tls_client_messages_become_records(
-    receiver: tuple[SyslogReceiver, Collector], certs: TlsFiles
+    receiver: tuple[SyslogReceiver, Collector], tls_files: TlsFiles
 ) -> None:
     server, collector = receiver
-    _send_tls(_port(server), certs, [MESSAGE, MESSAGE.replace(b"gpt-4o", b"o3")], False)
+    _send_tls(_port(server), tls_files, [MESSAGE, MESSAGE.replace(b"gpt-4o", b"o3")], False)
     assert collector.wait_for(2) == ['{"model": "gpt-4o"}', '{"model": "o3"}']
     first = collector.records[0]
     assert first.position.source == f"syslog-tls:127.0.0.1:{0}"
@@ -94,49 +91,43 @@ def test_tls_client_messages_become_records(
 
 
 def test_plain_tcp_to_a_tls_port_is_a_problem_and_the_receiver_goes_on(
-    receiver: tuple[SyslogReceiver, Collector], certs: TlsFiles
+    receiver: tuple[SyslogReceiver, Collector], tls_files: TlsFiles
 ) -> None:
     server, collector = receiver
     with socket.create_connection(("127.0.0.1", _port(server)), timeout=5) as plain:
         plain.sendall(str(len(MESSAGE)).encode() + b" " + MESSAGE)
     until(lambda: server.problems.total == 1, 10, "the refused handshake")
     assert set(server.problems.counts) == {"TLS handshake failed, connection closed"}
-    _send_tls(_port(server), certs, [MESSAGE], False)
+    _send_tls(_port(server), tls_files, [MESSAGE], False)
     assert collector.wait_for(1) == ['{"model": "gpt-4o"}']
 
 
 def test_client_certificate_required_where_configured(
-    mutual: tuple[SyslogReceiver, Collector], certs: TlsFiles
+    mutual: tuple[SyslogReceiver, Collector], tls_files: TlsFiles
 ) -> None:
     server, collector = mutual
     # refused in the handshake (TLS 1.2) or just after it (TLS 1.3)
     with contextlib.suppress(ssl.SSLError, ConnectionError):
-        _send_tls(_port(server), certs, [MESSAGE], client_cert=False)
+        _send_tls(_port(server), tls_files, [MESSAGE], client_cert=False)
     until(lambda: server.problems.total >= 1, 10, "the refused client")
     assert set(server.problems.counts) == {"TLS handshake failed, connection closed"}
-    _send_tls(_port(server), certs, [MESSAGE.replace(b"gpt-4o", b"signed")], client_cert=True)
+    _send_tls(_port(server), tls_files, [MESSAGE.replace(b"gpt-4o", b"signed")], client_cert=True)
     assert collector.wait_for(1) == ['{"model": "signed"}']  # and not the unsigned one
 
 
 @contextmanager
-def _forwarding_rsyslog(workdir: Path, certs: TlsFiles, port: int) -> Iterator[int]:
+def _forwarding_rsyslog(workdir: Path, tls_files: TlsFiles, port: int) -> Iterator[int]:
     """An rsyslogd that forwards what its UDP input gets to ``port`` over TLS, presenting the
     test client certificate and accepting only a peer named localhost; yields the UDP port."""
-    binary = rsyslogd_path()
-    if binary is None or not has_tls_driver():
-        raise RuntimeError(
-            "rsyslog and its TLS driver are needed (apt-get install rsyslog-openssl)"
-        )
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        udp = int(probe.getsockname()[1])
+    binary = require_rsyslogd(tls=True)
+    udp = free_port(socket.SOCK_DGRAM)
     conf = workdir / "forwarder.conf"
     conf.write_text(
         FORWARDER.format(
             workdir=workdir,
-            ca=certs.ca,
-            cert=certs.client_cert,
-            key=certs.client_key,
+            ca=tls_files.ca,
+            cert=tls_files.client_cert,
+            key=tls_files.client_key,
             udp=udp,
             port=port,
         ),
@@ -147,11 +138,11 @@ def _forwarding_rsyslog(workdir: Path, certs: TlsFiles, port: int) -> Iterator[i
 
 
 def test_real_rsyslog_forwards_over_tls_with_a_client_certificate(
-    mutual: tuple[SyslogReceiver, Collector], certs: TlsFiles, tmp_path: Path
+    mutual: tuple[SyslogReceiver, Collector], tls_files: TlsFiles, tmp_path: Path
 ) -> None:
     server, collector = mutual
     with (
-        _forwarding_rsyslog(tmp_path, certs, _port(server)) as udp,
+        _forwarding_rsyslog(tmp_path, tls_files, _port(server)) as udp,
         socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender,
     ):
         deadline = time.monotonic() + 20
@@ -170,23 +161,26 @@ def test_real_rsyslog_forwards_over_tls_with_a_client_certificate(
     assert server.problems.total == 0
 
 
-def test_unreadable_certificate_is_a_source_error(tmp_path: Path, certs: TlsFiles) -> None:
+def test_unreadable_certificate_is_a_source_error(tmp_path: Path, tls_files: TlsFiles) -> None:
     missing = tmp_path / "none.pem"
     with pytest.raises(SourceError, match=f"cannot read certificate {missing}"):
-        SyslogReceiver("tls", "127.0.0.1", 0, tls=ReceiverTls(missing, certs.server_key))
+        SyslogReceiver("tls", "127.0.0.1", 0, tls=ReceiverTls(missing, tls_files.server_key))
     with pytest.raises(SourceError, match=f"cannot read client CA file {missing}"):
         SyslogReceiver(
-            "tls", "127.0.0.1", 0, tls=ReceiverTls(certs.server_cert, certs.server_key, missing)
+            "tls",
+            "127.0.0.1",
+            0,
+            tls=ReceiverTls(tls_files.server_cert, tls_files.server_key, missing),
         )
 
 
-def test_config_builds_a_tls_receiver(certs: TlsFiles) -> None:
+def test_config_builds_a_tls_receiver(tls_files: TlsFiles) -> None:
     config = SyslogSource(
         protocol="tls",
         bind="127.0.0.1:0",
-        cert_file=certs.server_cert,
-        key_file=certs.server_key,
-        client_ca_file=certs.ca,
+        cert_file=tls_files.server_cert,
+        key_file=tls_files.server_key,
+        client_ca_file=tls_files.ca,
     )
     source = build_source(config)
     assert isinstance(source, SyslogReceiver) and source.protocol == "tls"

@@ -307,9 +307,8 @@ def add_model_version(
         return None
     source = _text(raw, "source")
     logged_id = logged_model_of(source)
-    logged_info = (logged or {}).get(logged_id or "")
-    if logged_info is not None:
-        source = _text(logged_info, "artifact_uri") or source
+    if logged_id is not None and logged and logged_id in logged:
+        source = _text(logged[logged_id], "artifact_uri") or source
     storage = _text(raw, "storage_location") or source
     key = storage_key(storage)
     stage = _text(raw, "current_stage")

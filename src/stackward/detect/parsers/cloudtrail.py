@@ -80,7 +80,8 @@ class CloudTrailParser:
                 if type(document) is not dict:
                     raise ParseError("expected a JSON object")
             else:
-                document = self._document(record)
+                limit = MAX_INFLATED_BYTES if _may_be_file(data) else MAX_LINE_BYTES
+                document = json_object(record, limit)
             records = document.get("Records")
             if records is None:
                 detail = document.get("detail")
@@ -94,16 +95,6 @@ class CloudTrailParser:
         except EXPECTED as exc:
             raise as_parse_error(self.name, exc) from None
         return guarded(self.name, self._file(records, record))
-
-    @staticmethod
-    def _document(record: RawRecord) -> dict[str, Any]:
-        data = record.data
-        if type(data) is str and len(data) <= MAX_LINE_BYTES and data[:11] != '{"Records":':
-            value = load_json(data)
-            if type(value) is not dict:
-                raise ParseError("expected a JSON object")
-            return value
-        return json_object(record, MAX_INFLATED_BYTES if _may_be_file(data) else MAX_LINE_BYTES)
 
     def _file(self, records: list[Any], record: RawRecord) -> Iterator[Event]:
         bad: list[str] = []

@@ -2,9 +2,9 @@
 
 :func:`~stackward.detect.sigma.conditions.compile_condition` builds a tree of closures: a
 test on ``eventName`` costs three or four Python calls (the AND node, the leaf, the getter,
-the value test). Here the same tree becomes the source of a single function: a field equal to, containing,
-starting or ending with a string, or one of a set of strings, is an inline string operation
-on ``str`` values; other values are tested by the same value tests as the closures' (with one
+the value test). Here the same tree becomes the source of a single function: a field equal
+to, containing, starting or ending with a string, or one of a set of strings, is an inline
+string operation on ``str`` values; other values are tested by the same value tests as the closures' (with one
 address parse for a list of networks); the rest (``null``, ``exists``, ``fieldref``,
 keywords) calls its closure from :func:`compile_condition`. The answers are the closures'
 (tested against them).
@@ -28,19 +28,21 @@ from sigma.conditions import (
 )
 from sigma.types import SigmaCIDRExpression, SigmaExists, SigmaFieldReference, SigmaNull
 
-from stackward.detect.event import ANNOTATION_PREFIX, MISSING, Event
+from stackward.detect.event import MISSING, Event
 from stackward.detect.sigma.conditions import (
     Predicate,
     compile_condition,
     compile_getter,
+    is_top_level,
     plain_alternatives,
 )
 from stackward.detect.sigma.values import (
     ValueTest,
+    any_element,
     cidr_any_test,
     compile_value,
+    one_of_test,
     string_shape,
-    text_of,
 )
 
 MAX_SOURCE_CHARS = 200_000
@@ -72,7 +74,7 @@ class _Source:
             joiner = " and " if isinstance(node, ConditionAND) else " or "
             if isinstance(node, ConditionOR) and (one_of := plain_alternatives(node)):
                 field, values = one_of
-                return self._inline(field, "one_of", values, _one_of_test(values))
+                return self._inline(field, "one_of", values, one_of_test(values))
             if isinstance(node, ConditionOR) and (networks := _cidr_alternatives(node)):
                 return self._tested(networks[0], cidr_any_test(networks[1]))
             return "(" + joiner.join(self.expression(arg) for arg in node.args) + ")"
@@ -90,7 +92,7 @@ class _Source:
 
     def _value(self, field: str) -> str:
         """The expression reading ``field`` as :func:`compile_getter` does."""
-        if "." in field or field.startswith(ANNOTATION_PREFIX):
+        if not is_top_level(field):
             return f"{self.bind('g', compile_getter(field))}(e)"
         self.reads_fields = True
         return f"f.get({self.bind('n', field)}, M)"
@@ -99,28 +101,17 @@ class _Source:
         """An inline string test on ``str`` values; lists and other types go to ``test``
         through the same list semantics as the closures."""
         inline = _INLINE[kind].format(c=self.bind("c", needle))
-        other = self.bind("t", _any_element(test))
+        other = self.bind("t", any_element(test))
         return f"({inline} if type(v := {self._value(field)}) is str else {other}(v))"
 
     def _tested(self, field: str, test: ValueTest) -> str:
         """``test`` on the field's value (any element of a list)."""
-        scalar, listed = self.bind("t", test), self.bind("t", _any_element(test))
+        scalar, listed = self.bind("t", test), self.bind("t", any_element(test))
         return f"({scalar}(v) if type(v := {self._value(field)}) is not list else {listed}(v))"
 
 
 def _always(_: Event) -> bool:
     return True
-
-
-def _any_element(test: ValueTest) -> ValueTest:
-    """A value test applied as a field test: a list matches when any element does."""
-
-    def tested(v: Any) -> bool:
-        if type(v) is list:
-            return any(test(item) for item in v)
-        return test(v)
-
-    return tested
 
 
 def _cidr_alternatives(node: ConditionOR) -> tuple[str, list[Any]] | None:
@@ -138,14 +129,6 @@ def _cidr_alternatives(node: ConditionOR) -> tuple[str, list[Any]] | None:
     if len(fields) != 1:
         return None
     return fields.pop(), networks
-
-
-def _one_of_test(values: frozenset[str]) -> ValueTest:
-    def one(v: Any) -> bool:
-        text = text_of(v)
-        return text is not None and text.lower() in values
-
-    return one
 
 
 def generate_predicate(node: Any) -> Predicate:

@@ -39,8 +39,10 @@ from stackward.detect.event import ANNOTATION_PREFIX, MISSING, Event
 from stackward.detect.sigma.values import (
     UnsupportedFeature,
     ValueTest,
+    any_element,
     compile_string,
     compile_value,
+    one_of_test,
     string_pattern,
     text_of,
 )
@@ -97,21 +99,13 @@ def plain_alternatives(node: ConditionOR) -> tuple[str, frozenset[str]] | None:
 
 def _one_of_predicate(field: str, values: frozenset[str]) -> Predicate:
     """Set membership for a list of plain values (case-insensitive, any list element)."""
-    get = compile_getter(field)
+    return _on_field(field, one_of_test(values))
 
-    def one(v: Any) -> bool:
-        if type(v) is str:
-            return v.lower() in values
-        text = text_of(v)
-        return text is not None and text.lower() in values
 
-    def predicate(e: Event) -> bool:
-        v = get(e)
-        if type(v) is list:
-            return any(one(item) for item in v)
-        return one(v)
-
-    return predicate
+def _on_field(field: str, test: ValueTest) -> Predicate:
+    """``test`` on the field's value (any element of a list)."""
+    get, tested = compile_getter(field), any_element(test)
+    return lambda e: tested(get(e))
 
 
 def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
@@ -155,25 +149,7 @@ def _field_predicate(field: str, value: SigmaType) -> Predicate:
         return lambda e: ((v := get(e)) is not MISSING and v is not None) is wanted
     if isinstance(value, SigmaFieldReference):
         return _fieldref_predicate(get, compile_getter(value.field), value)
-    test = compile_value(value)
-    if "." not in field:
-        # a top-level field, looked up inline (one call less per test on the hot path)
-
-        def flat_leaf(e: Event) -> bool:
-            v = e.fields.get(field, MISSING)
-            if type(v) is list:
-                return any(test(item) for item in v)
-            return test(v)
-
-        return flat_leaf
-
-    def leaf(e: Event) -> bool:
-        v = get(e)
-        if type(v) is list:
-            return any(test(item) for item in v)
-        return test(v)
-
-    return leaf
+    return _on_field(field, compile_value(value))
 
 
 def _fieldref_predicate(get: Getter, get_other: Getter, ref: SigmaFieldReference) -> Predicate:
@@ -327,6 +303,12 @@ def referenced_fields(node: Any) -> list[str]:
 Getter = Callable[[Event], Any]
 
 
+def is_top_level(path: str) -> bool:
+    """Whether ``path`` is one key of the record itself, read as ``fields.get(path)`` (no dot:
+    neither nested nor an annotation, whose prefix has one)."""
+    return "." not in path
+
+
 def compile_getter(path: str) -> Getter:
     """A fast equivalent of :meth:`Event.get` for one fixed path.
 
@@ -337,9 +319,9 @@ def compile_getter(path: str) -> Getter:
     if path.startswith(ANNOTATION_PREFIX):
         name = path[len(ANNOTATION_PREFIX) :]
         return lambda e: e.annotations.get(name, MISSING)
-    parts = path.split(".")
-    if len(parts) == 1:
+    if is_top_level(path):
         return lambda e: e.fields.get(path, MISSING)
+    parts = path.split(".")
     general = _general_getter(parts)
     if len(parts) == 2:
         head, tail = parts

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from stackward.detect.alert import MAX_EVENT_REFS, Alert, EventRef, alert_uid
-from stackward.detect.event import ANNOTATION_PREFIX, MISSING, Event, LogSource
-from stackward.detect.sigma.conditions import Getter, Predicate, compile_getter
+from stackward.detect.event import MISSING, Event, LogSource
+from stackward.detect.sigma.conditions import Getter, Predicate, compile_getter, is_top_level
 from stackward.detect.sigma.correlation import (
     DEFAULT_MAX_GROUPS,
     DEFAULT_MAX_WINDOW_EVENTS,
@@ -108,12 +108,10 @@ class SigmaDetector:
             self.matches[key] = self.matches.get(key, 0) + 1
             if rule.alerts:
                 alerts.append(self._single_alert(rule, event))
-            feeds = self._feeds.get(key)
-            if feeds is not None:
-                for windows in feeds:
-                    firing = self._feed(windows, rule, event)
-                    if firing is not None:
-                        alerts.append(_correlation_alert(firing))
+            for windows in self._feeds.get(key, ()):
+                firing = self._feed(windows, rule, event)
+                if firing is not None:
+                    alerts.append(_correlation_alert(firing))
         return alerts
 
     def candidates(self, event: Event) -> list[_Candidate]:
@@ -161,15 +159,11 @@ class SigmaDetector:
             if not rule.discriminators:
                 always.append((number, (rule, rule.match)))
                 continue
-            chosen = max(
-                range(len(rule.discriminators)),
-                key=lambda i: (
-                    popularity[rule.discriminators[i].field],
-                    -len(rule.discriminators[i].values),
-                ),
+            required, residual = max(
+                zip(rule.discriminators, rule.residual_matches, strict=True),
+                key=lambda pair: (popularity[pair[0].field], -len(pair[0].values)),
             )
-            required = rule.discriminators[chosen]
-            candidate = (rule, rule.residual_matches[chosen])
+            candidate = (rule, residual)
             index = by_field.setdefault(required.field, {})
             for value in sorted(required.values):
                 index.setdefault(value, []).append((number, candidate))
@@ -178,7 +172,7 @@ class SigmaDetector:
             always_rules=[candidate for _, candidate in always],
             indexed=tuple(
                 (
-                    "" if "." in name or name.startswith(ANNOTATION_PREFIX) else name,
+                    name if is_top_level(name) else "",
                     compile_getter(name),
                     {v: (tuple(rules), [c for _, c in rules]) for v, rules in index.items()},
                 )

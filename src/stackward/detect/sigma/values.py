@@ -97,7 +97,7 @@ def compile_value(value: SigmaType) -> ValueTest:
     if isinstance(value, SigmaRegularExpression):
         return compile_regex(value)
     if isinstance(value, SigmaCIDRExpression):
-        return _cidr_test(value.network)
+        return cidr_any_test([value.network])
     if isinstance(value, SigmaCompareExpression):
         return _compare_test(value)
     raise UnsupportedFeature(f"value type {type(value).__name__} is not supported")
@@ -120,63 +120,98 @@ def compile_string(value: SigmaString, cased: bool) -> ValueTest:
     compiled regular expression, anchored at both ends.
     """
     parts = string_pattern(value)
-    fold: Callable[[str], str] = (lambda s: s) if cased else str.lower
-    multi = SpecialChars.WILDCARD_MULTI
-    plain = [p for p in parts if isinstance(p, str)]
     if not parts:
         return lambda v: text_of(v) == ""
-    if len(plain) == len(parts):
-        target = fold("".join(plain))
-        if cased:
-            return lambda v: text_of(v) == target
-        return lambda v: (
-            v.lower() == target
-            if type(v) is str
-            else (t := text_of(v)) is not None and t.lower() == target
-        )
-    if parts == [multi]:
+    if parts == [SpecialChars.WILDCARD_MULTI]:
         return lambda v: text_of(v) is not None
-    if len(parts) == 3 and parts[0] is multi and parts[2] is multi and len(plain) == 1:
-        needle = fold(plain[0])
-        return lambda v: (
-            needle in fold(v)
-            if type(v) is str
-            else (t := text_of(v)) is not None and needle in fold(t)
-        )
-    if len(parts) == 2 and parts[1] is multi and len(plain) == 1:
-        prefix = fold(plain[0])
-        return lambda v: (t := text_of(v)) is not None and fold(t).startswith(prefix)
-    if len(parts) == 2 and parts[0] is multi and len(plain) == 1:
-        suffix = fold(plain[0])
-        return lambda v: (t := text_of(v)) is not None and fold(t).endswith(suffix)
+    shape = _shape(parts)
+    if shape is not None:
+        kind, text = shape
+        return _cased_test(kind, text) if cased else _folded_test(kind, text.lower())
     pattern = re.compile(wildcard_regex(parts), re.DOTALL | (0 if cased else re.IGNORECASE))
     return lambda v: (t := text_of(v)) is not None and pattern.fullmatch(t) is not None
 
 
-def string_shape(value: SigmaType) -> tuple[str, str] | None:
-    """``(shape, needle)`` for a case-insensitive string :func:`compile_string` tests with one
-    ``str`` method: ``eq``, ``contains``, ``startswith`` or ``endswith``, and the lower-cased
-    text; None for any other value."""
-    if not isinstance(value, SigmaString) or isinstance(value, SigmaCasedString):
-        return None
-    if any(isinstance(part, Placeholder) for part in value.s):
-        return None
-    parts = list(value.s)
+def _shape(parts: list[str | SpecialChars]) -> tuple[str, str] | None:
+    """``eq`` (no wildcard), ``contains`` (``*x*``), ``startswith`` (``x*``) or ``endswith``
+    (``*x``) and the text, as written; None for any other wildcard pattern."""
     multi = SpecialChars.WILDCARD_MULTI
     plain = [p for p in parts if isinstance(p, str)]
-    if not parts or len(plain) != len(parts) - sum(p is multi for p in parts):
-        return None
-    if len(plain) == len(parts):
-        return "eq", "".join(plain).lower()
+    if plain and len(plain) == len(parts):
+        return "eq", "".join(plain)
     if len(plain) != 1:
         return None
     if len(parts) == 3 and parts[0] is multi and parts[2] is multi:
-        return "contains", plain[0].lower()
+        return "contains", plain[0]
     if len(parts) == 2 and parts[1] is multi:
-        return "startswith", plain[0].lower()
+        return "startswith", plain[0]
     if len(parts) == 2 and parts[0] is multi:
-        return "endswith", plain[0].lower()
+        return "endswith", plain[0]
     return None
+
+
+def _cased_test(kind: str, text: str) -> ValueTest:
+    if kind == "eq":
+        return lambda v: text_of(v) == text
+    if kind == "contains":
+        return lambda v: (t := text_of(v)) is not None and text in t
+    if kind == "startswith":
+        return lambda v: (t := text_of(v)) is not None and t.startswith(text)
+    return lambda v: (t := text_of(v)) is not None and t.endswith(text)
+
+
+def _folded_test(kind: str, needle: str) -> ValueTest:
+    """The case-insensitive test of a shape; ``needle`` is lower-cased."""
+    if kind == "eq":
+        return lambda v: (
+            v.lower() == needle
+            if type(v) is str
+            else (t := text_of(v)) is not None and t.lower() == needle
+        )
+    if kind == "contains":
+        return lambda v: (
+            needle in v.lower()
+            if type(v) is str
+            else (t := text_of(v)) is not None and needle in t.lower()
+        )
+    if kind == "startswith":
+        return lambda v: (t := text_of(v)) is not None and t.lower().startswith(needle)
+    return lambda v: (t := text_of(v)) is not None and t.lower().endswith(needle)
+
+
+def string_shape(value: SigmaType) -> tuple[str, str] | None:
+    """``(shape, needle)`` for a case-insensitive string :func:`compile_string` tests with one
+    ``str`` method (see :func:`_shape`), the needle lower-cased; None for any other value."""
+    if not isinstance(value, SigmaString) or isinstance(value, SigmaCasedString):
+        return None
+    parts = [part for part in value.s if not isinstance(part, Placeholder)]
+    if len(parts) != len(value.s):
+        return None
+    shape = _shape(parts)
+    return None if shape is None else (shape[0], shape[1].lower())
+
+
+def any_element(test: ValueTest) -> ValueTest:
+    """A value test applied to a field's value: a list matches when any element does."""
+
+    def tested(v: Any) -> bool:
+        if type(v) is list:
+            return any(test(item) for item in v)
+        return test(v)
+
+    return tested
+
+
+def one_of_test(values: frozenset[str]) -> ValueTest:
+    """Equality with one of ``values`` (lower-cased), as text, ignoring case."""
+
+    def one(v: Any) -> bool:
+        if type(v) is str:
+            return v.lower() in values
+        text = text_of(v)
+        return text is not None and text.lower() in values
+
+    return one
 
 
 def wildcard_regex(parts: list[str | SpecialChars]) -> str:
@@ -217,17 +252,13 @@ def _bool_test(expected: bool) -> ValueTest:
     return test
 
 
-def _cidr_test(network: ipaddress.IPv4Network | ipaddress.IPv6Network) -> ValueTest:
-    """Membership by integer mask on ``inet_pton`` output: strict dotted-quad or IPv6 text,
-    the same addresses :mod:`ipaddress` accepts, at a fraction of its cost per event."""
-    return cidr_any_test([network])
-
-
 _V6_FIRST = frozenset("0123456789abcdefABCDEF:")
 
 
 def cidr_any_test(networks: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> ValueTest:
-    """Membership in any of ``networks`` (``field|cidr: [a, b, c]``), the address parsed once.
+    """Membership in any of ``networks`` (``field|cidr: [a, b, c]``), the address parsed once,
+    by integer mask on ``inet_pton`` output: strict dotted-quad or IPv6 text, the same
+    addresses :mod:`ipaddress` accepts, at a fraction of its cost per event.
 
     Text that cannot be an address of a family (an IPv4 address starts with a digit, an IPv6
     one with a hex digit or a colon) is not handed to ``inet_pton``, whose failure is an

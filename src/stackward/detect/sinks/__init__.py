@@ -37,14 +37,11 @@ def build_sink(config: SinkConfig, store_path: Path | str) -> Sink:
     if isinstance(config, JsonlSink):
         return JsonlAlertSink(config.path)
     if isinstance(config, SyslogSink):
-        tls = TlsSettings(config.ca_file, config.cert_file, config.key_file, config.server_name)
+        tls = None
+        if config.protocol == "tls":
+            tls = TlsSettings(config.ca_file, config.cert_file, config.key_file, config.server_name)
         return SyslogAlertSink(
-            config.host,
-            config.port,
-            config.protocol,
-            config.format,
-            config.app_name,
-            tls=tls if config.protocol == "tls" else None,
+            config.host, config.port, config.protocol, config.format, config.app_name, tls=tls
         )
     if isinstance(config, WebhookSink):
         token = None

@@ -21,6 +21,7 @@ from typing import Literal
 from stackward.detect.alert import Alert, Enrichment
 from stackward.detect.interfaces import SinkError
 from stackward.detect.sinks.syslog_format import cef, ocsf_message, rfc5424
+from stackward.tls import TlsSetupError, client_context
 
 MAX_UDP_MESSAGE = 60_000
 CONNECT_TIMEOUT = 10.0
@@ -41,29 +42,12 @@ class TlsSettings:
 
 
 def tls_context(settings: TlsSettings) -> ssl.SSLContext:
-    """A client context that verifies the collector, TLS 1.2 or later.
-
-    Raises :class:`SinkError` naming the file when a CA, certificate or key cannot be read.
-    """
+    """A client context that verifies the collector (see :func:`stackward.tls.client_context`);
+    :class:`SinkError` naming the file when a CA, certificate or key cannot be read."""
     try:
-        context = ssl.create_default_context(
-            cafile=None if settings.ca_file is None else str(settings.ca_file)
-        )
-    except (OSError, ssl.SSLError) as exc:
-        raise SinkError(f"syslog tls: cannot read CA file {settings.ca_file}: {exc}") from None
-    context.minimum_version = ssl.TLSVersion.TLSv1_2
-    if settings.cert_file is not None:
-        try:
-            context.load_cert_chain(
-                str(settings.cert_file),
-                None if settings.key_file is None else str(settings.key_file),
-            )
-        except (OSError, ssl.SSLError) as exc:
-            raise SinkError(
-                f"syslog tls: cannot read client certificate {settings.cert_file}"
-                f" / key {settings.key_file}: {exc}"
-            ) from None
-    return context
+        return client_context(settings.ca_file, settings.cert_file, settings.key_file)
+    except TlsSetupError as exc:
+        raise SinkError(f"syslog tls: {exc}") from None
 
 
 class SyslogAlertSink:

@@ -26,7 +26,7 @@ from stackward.detect.sources.s3 import S3LogSource
 from stackward.detect.sources.spool import ReceiverSpool
 from stackward.detect.sources.stdin import StdinLogSource
 from stackward.detect.sources.syslog import SyslogReceiver
-from stackward.tls import ReceiverTls
+from stackward.tls import ReceiverTls, receiver_tls
 
 __all__ = [
     "FileLogSource",
@@ -42,14 +42,6 @@ __all__ = [
 
 S3_CONNECT_TIMEOUT_SECONDS = 10
 S3_READ_TIMEOUT_SECONDS = 60
-
-
-def _receiver_tls(
-    cert_file: Path | None, key_file: Path | None, client_ca_file: Path | None
-) -> ReceiverTls | None:
-    if cert_file is None or key_file is None:
-        return None
-    return ReceiverTls(cert_file, key_file, client_ca_file)
 
 
 def build_source(
@@ -78,7 +70,7 @@ def build_source(
             format=config.format,
             max_message_bytes=config.max_message_kb * 1024,
             max_queue=max_queue,
-            tls=_receiver_tls(config.cert_file, config.key_file, config.client_ca_file),
+            tls=receiver_tls(config.cert_file, config.key_file, config.client_ca_file),
         )
         syslog.spool = ReceiverSpool(spool_dir, syslog.id) if spool_dir else None
         return syslog
@@ -92,7 +84,7 @@ def build_source(
             max_body_bytes=int(config.max_body_mb * 2**20),
             max_queue=max_queue,
             insecure_no_auth=insecure_no_auth,
-            tls=_receiver_tls(config.cert_file, config.key_file, config.client_ca_file),
+            tls=receiver_tls(config.cert_file, config.key_file, config.client_ca_file),
         )
         web.spool = ReceiverSpool(spool_dir, web.id) if spool_dir else None
         return web

@@ -7,10 +7,14 @@ to its summary, so nothing is dropped silently.
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections import Counter
 from collections.abc import Mapping
 from typing import Protocol, runtime_checkable
+
+from stackward.detect.interfaces import SourceError
+from stackward.tls import ReceiverTls, TlsSetupError, server_context
 
 EXAMPLES = 5
 """Problems quoted per kind; the rest are counted."""
@@ -68,3 +72,14 @@ class CommittingSource(Protocol):
     what was processed)."""
 
     def committed(self, offsets: Mapping[str, int]) -> None: ...
+
+
+def receiver_context(source_id: str, settings: ReceiverTls | None) -> ssl.SSLContext | None:
+    """A network receiver's TLS server context (None without TLS); :class:`SourceError`
+    naming the source and the file that cannot be read."""
+    if settings is None:
+        return None
+    try:
+        return server_context(settings)
+    except TlsSetupError as exc:
+        raise SourceError(f"{source_id}: {exc}") from None

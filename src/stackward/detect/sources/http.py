@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
-import ssl
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
@@ -33,6 +32,7 @@ import orjson
 
 from stackward.detect.event import Position
 from stackward.detect.interfaces import RawRecord, SourceError
+from stackward.detect.sources.base import receiver_context
 from stackward.detect.sources.spool import ReceiverSpool
 from stackward.http_receiving import (
     MAX_IN_FLIGHT,
@@ -42,7 +42,7 @@ from stackward.http_receiving import (
     Rejected,
     is_loopback,
 )
-from stackward.tls import ReceiverTls, TlsSetupError, server_context
+from stackward.tls import ReceiverTls
 
 ENDPOINT = "/api/v1/events"
 WAIT_SECONDS = 0.2
@@ -103,13 +103,8 @@ class HttpReceiver:
         self.host = host
         self.port = port
         self.id = f"{'https' if tls else 'http'}:{host}:{port}"
-        self.tls: ssl.SSLContext | None = None
+        self.tls = receiver_context(self.id, tls)
         """The server context when the receiver speaks HTTPS."""
-        if tls is not None:
-            try:
-                self.tls = server_context(tls)
-            except TlsSetupError as exc:
-                raise SourceError(f"{self.id}: {exc}") from None
         self.format = format
         self.token = token.encode() if token else None
         self.max_body_bytes = max_body_bytes
@@ -122,9 +117,7 @@ class HttpReceiver:
         """When set, accepted events are fsynced here before the 202 and read back from it,
         so a restart reads again what was accepted but not processed."""
         self.in_flight = threading.BoundedSemaphore(MAX_IN_FLIGHT)
-        self.failed_connections = 0
-        """Connections that failed before a request was read (a failed TLS handshake, a
-        reset), counted when the receiver stops."""
+        self._server: _Server | None = None
         self._sequence = 0
         self._lock = threading.Lock()
         self._stopped = threading.Event()
@@ -132,11 +125,17 @@ class HttpReceiver:
     def stop(self) -> None:
         self._stopped.set()
 
+    @property
+    def failed_connections(self) -> int:
+        """Connections that failed before a request was read (a failed TLS handshake, a
+        reset, a timeout)."""
+        return 0 if self._server is None else self._server.failed_connections
+
     def read(self, start: int = 0, follow: bool = True) -> Iterator[RawRecord]:
         """Serve until :meth:`stop`, yielding accepted events in arrival order."""
         self._sequence = start
         try:
-            server = _Server((self.host.strip("[]"), self.port), self)
+            server = self._server = _Server((self.host.strip("[]"), self.port), self)
         except OSError as exc:
             raise SourceError(f"{self.id}: cannot listen: {exc.strerror or exc}") from None
         self.address = server.server_address[:2]  # type: ignore[assignment]
@@ -156,7 +155,6 @@ class HttpReceiver:
             server.shutdown()
             server.server_close()
             thread.join(timeout=5)
-            self.failed_connections = server.failed_connections
 
     def committed(self, offsets: Mapping[str, int]) -> None:
         """A checkpoint holds ``offsets``: spooled events before ours can go."""
@@ -201,9 +199,7 @@ class _Server(ReceivingServer):
         self.receiver = receiver
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
-        super().__init__(address, _Handler)
-        if receiver.tls is not None:
-            self.use_tls(receiver.tls)
+        super().__init__(address, _Handler, receiver.tls)
 
 
 class _Handler(JsonReceivingHandler):

@@ -4,9 +4,10 @@ TCP frames are octet-counted (``LEN SP MSG``, RFC 6587 3.4.1) or newline-termina
 recognised per connection from its first byte. TLS (RFC 5425) is TCP with each connection's
 handshake made in its own thread (a slow or silent peer holds up no other), with the
 receiver's certificate and key, TLS 1.2 or later; with a client CA, senders must present a
-certificate it signed. A failed handshake is counted as a problem naming the peer. A message longer than ``max_message_bytes``
-is counted as a problem and skipped (over TCP its bytes are read past, the connection goes
-on); a datagram that does not parse as syslog is counted and dropped.
+certificate it signed. A failed handshake is counted as a problem naming the peer. A message
+longer than ``max_message_bytes`` is counted as a problem and skipped (over TCP its bytes are
+read past, the connection goes on); a datagram that does not parse as syslog is counted and
+dropped.
 
 Each message becomes a :class:`~stackward.detect.interfaces.RawRecord` whose ``data`` is the
 MSG part and whose ``meta`` holds facility, severity, timestamp, hostname, app-name, procid,
@@ -31,10 +32,10 @@ from typing import Any
 
 from stackward.detect.event import Position
 from stackward.detect.interfaces import RawRecord, SourceError
-from stackward.detect.sources.base import ProblemLog
+from stackward.detect.sources.base import ProblemLog, receiver_context
 from stackward.detect.sources.spool import ReceiverSpool
 from stackward.detect.sources.syslog_message import SyslogFormatError, parse_syslog
-from stackward.tls import ReceiverTls, TlsSetupError, reason, server_context
+from stackward.tls import ReceiverTls, reason
 
 MAX_CONNECTIONS = 256
 TIMEOUT_SECONDS = 0.5
@@ -80,12 +81,7 @@ class SyslogReceiver:
         self._sequence = 0
         self._lock = threading.Lock()
         self._connections = threading.BoundedSemaphore(MAX_CONNECTIONS)
-        self._tls: ssl.SSLContext | None = None
-        if tls is not None:
-            try:
-                self._tls = server_context(tls)
-            except TlsSetupError as exc:
-                raise SourceError(f"{self.id}: {exc}") from None
+        self._tls = receiver_context(self.id, tls)
 
     def stop(self) -> None:
         self._stopped.set()
@@ -190,7 +186,7 @@ class SyslogReceiver:
         connection.settimeout(HANDSHAKE_SECONDS)
         try:
             return context.wrap_socket(connection, server_side=True)
-        except (OSError, ssl.SSLError) as exc:
+        except OSError as exc:  # ssl.SSLError included
             self.problems.add("TLS handshake failed, connection closed", where, reason(exc))
             raise
 
